@@ -31,6 +31,7 @@
 //! ```
 
 #![cfg_attr(not(target_arch = "x86_64"), forbid(unsafe_code))]
+#![warn(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod decode;
 mod error;

@@ -1,31 +1,54 @@
 //! Fast, bit-exact blur and decimation to 64x64.
 //!
-//! Meta's code runs each 1-D box filter as a running sum along one row or
-//! column at a time. Each sum is a serial chain of `f32` additions, so a
-//! straightforward port is latency-bound, and the column passes stride through
-//! memory. Here every pass runs many independent sums side by side ("lanes"):
-//! the data is laid out so that the sequential axis is the outer one and the
-//! lanes are contiguous, and a transpose between passes swaps the axes. Each
-//! lane still sees exactly Meta's sequence of additions, subtractions and
-//! divisions, so the result is bit-identical, while the lane loops compile to
-//! wide SIMD.
+//! Meta's code runs each 1-D box filter as a running `f32` sum along one row
+//! or column at a time: a serial chain of additions, latency-bound, and the
+//! column passes stride through memory. Here every pass runs many independent
+//! sums side by side ("lanes") with the lanes contiguous in memory, so the
+//! lane loops compile to wide SIMD while each lane still performs exactly
+//! Meta's sequence of additions, subtractions and divisions (bit-identical).
 //!
-//! Only 64 columns of the second row pass and 64 rows of the second column
-//! pass are ever sampled by the decimation, so those passes store just those
-//! outputs (the running sums still visit every input, as exactness requires),
-//! and the last pass runs over 64 lanes only.
+//! - Column passes are naturally lane-parallel on a row-major plane.
+//! - Row passes work on strips of [`STRIP`] image rows transposed into a small
+//!   buffer that stays in cache, so no full-image transpose is ever made.
+//! - The decimation samples only 64 columns of the second row pass and 64
+//!   rows of the second column pass, so the first column pass streams its
+//!   output rows through a ring of one strip into the second row pass, which
+//!   keeps only the 64 sampled columns; the last pass runs on 64 lanes.
+//!
+//! Only one full-size `f32` plane is written and read back.
 
+use super::luma::luma_row;
+use super::transpose::Transpose;
 use super::window_size;
+use crate::pixels::PixelBuffer;
+
+/// Image rows per strip in the row passes (lanes of their running sums).
+const STRIP: usize = 32;
 
 /// Reusable buffers; grown on demand, never shrunk, so a warmed hasher does
 /// not allocate.
 #[derive(Default, Debug)]
 pub(crate) struct Scratch {
-    a: Vec<f32>,
-    b: Vec<f32>,
+    /// Round-1 row-pass output, row-major.
+    plane: Vec<f32>,
+    /// One strip, transposed: `[cols][STRIP]`.
+    strip_in: Vec<f32>,
+    /// A strip's row-pass output, transposed: `[cols][STRIP]`.
+    strip_out: Vec<f32>,
+    /// Rows emitted by the round-1 column pass, waiting for round 2: `[STRIP][cols]`.
+    ring: Vec<f32>,
+    /// Round-2 row-pass output at the sampled columns: `[rows][64]`.
+    sampled: Vec<f32>,
     sums: Vec<f32>,
-    keep_rows: Vec<usize>,
-    keep_cols: Vec<usize>,
+    inner_sums: Vec<f32>,
+    sample_rows: Vec<usize>,
+    sample_cols: Vec<usize>,
+}
+
+fn grow(buffer: &mut Vec<f32>, len: usize) {
+    if buffer.len() < len {
+        buffer.resize(len, 0.0);
+    }
 }
 
 /// Decimation sample positions: `floor((i + 0.5) * dim / 64)`, as Meta
@@ -35,43 +58,50 @@ fn sample_positions(dim: usize, out: &mut Vec<usize>) {
     out.extend((0..64).map(|i| ((i as f64 + 0.5) * dim as f64 / 64.0) as usize));
 }
 
-/// Which outputs of a box pass to store.
-#[derive(Clone, Copy)]
-enum Keep<'a> {
-    All,
-    /// Sorted positions (may repeat for short inputs); output slot `n` holds
-    /// position `positions[n]`.
-    Only(&'a [usize]),
+/// Receives each output line of a box pass: the running sums and the number
+/// of values in the window.
+trait Sink {
+    fn emit(&mut self, position: usize, sums: &[f32], count: usize);
 }
 
-/// Stores the outputs of a box pass that [`Keep`] selects.
-struct Emitter<'a> {
-    keep: Keep<'a>,
-    next_kept: usize,
-}
-
-impl Emitter<'_> {
-    /// Stores `sums / count` as the output at `position`, if it is kept.
-    #[inline(always)]
-    fn emit(&mut self, position: usize, sums: &[f32], count: usize, output: &mut [f32]) {
-        let lanes = sums.len();
-        match self.keep {
-            Keep::All => divide_into(&mut output[position * lanes..][..lanes], sums, count),
-            Keep::Only(positions) => {
-                while positions.get(self.next_kept) == Some(&position) {
-                    divide_into(&mut output[self.next_kept * lanes..][..lanes], sums, count);
-                    self.next_kept += 1;
-                }
-            }
+/// `out = sums / count`. Division by a power of two is done as the exact
+/// multiplication by its reciprocal, which rounds identically.
+#[inline(always)]
+fn divide_into(out: &mut [f32], sums: &[f32], count: usize) {
+    if count.is_power_of_two() {
+        let reciprocal = 1.0 / count as f32;
+        for (o, s) in out.iter_mut().zip(sums) {
+            *o = *s * reciprocal;
+        }
+    } else {
+        let divisor = count as f32;
+        for (o, s) in out.iter_mut().zip(sums) {
+            *o = *s / divisor;
         }
     }
 }
 
-#[inline(always)]
-fn divide_into(out: &mut [f32], sums: &[f32], count: usize) {
-    let divisor = count as f32;
-    for (o, s) in out.iter_mut().zip(sums) {
-        *o = *s / divisor;
+/// Stores every output line, or only the lines at sorted sample positions
+/// (positions may repeat for images under 64 pixels).
+struct Store<'a> {
+    output: &'a mut [f32],
+    positions: Option<&'a [usize]>,
+    next: usize,
+}
+
+impl Sink for Store<'_> {
+    #[inline(always)]
+    fn emit(&mut self, position: usize, sums: &[f32], count: usize) {
+        let lanes = sums.len();
+        match self.positions {
+            None => divide_into(&mut self.output[position * lanes..][..lanes], sums, count),
+            Some(positions) => {
+                while positions.get(self.next) == Some(&position) {
+                    divide_into(&mut self.output[self.next * lanes..][..lanes], sums, count);
+                    self.next += 1;
+                }
+            }
+        }
     }
 }
 
@@ -97,138 +127,179 @@ fn sub_row(sums: &mut [f32], row: &[f32]) {
     }
 }
 
-/// Box filter along the outer axis of `input` (`len` rows of `lanes`
+/// Box filter along the outer axis of `input` (`len` lines of `lanes`
 /// contiguous values), every lane an independent running sum in Meta's order
-/// (see `box1DFloat`: grow the window, slide it, shrink it).
+/// (`box1DFloat`: grow the window, slide it, shrink it).
 #[inline(always)]
 fn box_lanes(
     input: &[f32],
     len: usize,
     lanes: usize,
     window: usize,
-    keep: Keep<'_>,
     sums: &mut [f32],
-    output: &mut [f32],
+    sink: &mut impl Sink,
 ) {
     let half = (window + 2) / 2;
     let sums = &mut sums[..lanes];
     sums.fill(0.0);
     let input = &input[..len * lanes];
-    let row = |i: usize| &input[i * lanes..][..lanes];
-    let mut emitter = Emitter { keep, next_kept: 0 };
+    let line = |i: usize| &input[i * lanes..][..lanes];
     let (mut li, mut ri, mut oi, mut count) = (0, 0, 0, 0);
     for _ in 0..half - 1 {
-        add_row(sums, row(ri));
+        add_row(sums, line(ri));
         ri += 1;
         count += 1;
     }
     for _ in 0..window - half + 1 {
-        add_row(sums, row(ri));
+        add_row(sums, line(ri));
         ri += 1;
         count += 1;
-        emitter.emit(oi, sums, count, output);
+        sink.emit(oi, sums, count);
         oi += 1;
     }
     for _ in 0..len - window {
-        add_sub_rows(sums, row(ri), row(li));
+        add_sub_rows(sums, line(ri), line(li));
         ri += 1;
         li += 1;
-        emitter.emit(oi, sums, count, output);
+        sink.emit(oi, sums, count);
         oi += 1;
     }
     for _ in 0..half - 1 {
-        sub_row(sums, row(li));
+        sub_row(sums, line(li));
         li += 1;
         count -= 1;
-        emitter.emit(oi, sums, count, output);
+        sink.emit(oi, sums, count);
         oi += 1;
     }
 }
 
-/// `dst[c * rows + r] = src[r * cols + c]`, in cache-sized tiles.
-#[inline(always)]
-fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
-    const TILE: usize = 16;
-    let src = &src[..rows * cols];
-    let dst = &mut dst[..rows * cols];
-    for r0 in (0..rows).step_by(TILE) {
-        let r1 = (r0 + TILE).min(rows);
-        for c0 in (0..cols).step_by(TILE) {
-            let c1 = (c0 + TILE).min(cols);
-            for r in r0..r1 {
-                let src_row = &src[r * cols + c0..r * cols + c1];
-                for (c, &v) in (c0..c1).zip(src_row) {
-                    dst[c * rows + r] = v;
-                }
-            }
+/// Second-round row pass fed by the first-round column pass: collects its
+/// output rows into a ring of one strip and, when full, filters the strip
+/// along its rows keeping only the sampled columns.
+struct RowPassOnRing<'a, T> {
+    transposer: std::marker::PhantomData<T>,
+    cols: usize,
+    rows: usize,
+    window: usize,
+    ring: &'a mut [f32],
+    strip_in: &'a mut [f32],
+    strip_out: &'a mut [f32],
+    sums: &'a mut [f32],
+    sample_cols: &'a [usize],
+    sampled: &'a mut [f32],
+}
+
+impl<T: Transpose> Sink for RowPassOnRing<'_, T> {
+    #[inline(always)]
+    fn emit(&mut self, position: usize, sums: &[f32], count: usize) {
+        let cols = self.cols;
+        let slot = position % STRIP;
+        divide_into(&mut self.ring[slot * cols..][..cols], sums, count);
+        if slot + 1 < STRIP && position + 1 < self.rows {
+            return;
         }
+        let height = slot + 1;
+        let first_row = position + 1 - height;
+        T::transpose(self.ring, cols, height, cols, self.strip_in, STRIP);
+        let mut store = Store {
+            output: self.strip_out,
+            positions: Some(self.sample_cols),
+            next: 0,
+        };
+        box_lanes(
+            self.strip_in,
+            cols,
+            STRIP,
+            self.window,
+            self.sums,
+            &mut store,
+        );
+        // strip_out is [64][STRIP]; sampled rows are [64] wide.
+        let dst = &mut self.sampled[first_row * 64..];
+        T::transpose(self.strip_out, STRIP, 64, height, dst, 64);
     }
 }
 
-/// Blurs and decimates a row-major luma plane (`rows` x `cols`, both at
-/// least 5) held in `scratch.a` to the 64x64 block Meta's code samples.
+/// Blurs and decimates the luma of `pixels` (both sides at least 5) to the
+/// 64x64 block that Meta's code samples.
 #[inline(always)]
-pub(crate) fn downsample(
+pub(crate) fn downsample<T: Transpose>(
     scratch: &mut Scratch,
-    rows: usize,
-    cols: usize,
+    pixels: &PixelBuffer<'_>,
     out: &mut [[f32; 64]; 64],
 ) {
-    let n = rows * cols;
+    let (rows, cols) = (pixels.height(), pixels.width());
     let along_rows = window_size(cols);
     let along_cols = window_size(rows);
     let Scratch {
-        a,
-        b,
+        plane,
+        strip_in,
+        strip_out,
+        ring,
+        sampled,
         sums,
-        keep_rows,
-        keep_cols,
+        inner_sums,
+        sample_rows,
+        sample_cols,
     } = scratch;
-    // Round 2 stores 64 sampled lines, which can exceed the image when one
-    // side is under 64 pixels.
-    let needed = n.max(64 * rows.max(cols));
-    for buffer in [&mut *a, &mut *b] {
-        if buffer.len() < needed {
-            buffer.resize(needed, 0.0);
-        }
-    }
-    let lanes = rows.max(cols).max(64);
-    if sums.len() < lanes {
-        sums.resize(lanes, 0.0);
-    }
-    sample_positions(rows, keep_rows);
-    sample_positions(cols, keep_cols);
+    grow(plane, rows * cols);
+    grow(strip_in, cols * STRIP);
+    grow(strip_out, cols.max(64) * STRIP);
+    grow(ring, STRIP * cols);
+    grow(sampled, rows * 64);
+    grow(sums, cols.max(STRIP).max(64));
+    grow(inner_sums, STRIP);
+    sample_positions(rows, sample_rows);
+    sample_positions(cols, sample_cols);
 
-    // Round 1, rows: lanes are image rows, so work on the transpose.
-    transpose(a, rows, cols, b);
-    box_lanes(b, cols, rows, along_rows, Keep::All, sums, a);
-    // Round 1, columns: lanes are image columns, row-major again.
-    transpose(a, cols, rows, b);
-    box_lanes(b, rows, cols, along_cols, Keep::All, sums, a);
-    // Round 2, rows: only the 64 sampled columns are stored ([64][rows]).
-    transpose(a, rows, cols, b);
-    box_lanes(b, cols, rows, along_rows, Keep::Only(keep_cols), sums, a);
-    // Round 2, columns: 64 lanes, only the 64 sampled rows are stored.
-    transpose(a, 64, rows, b);
-    let mut block = [0.0f32; 64 * 64];
-    box_lanes(
-        b,
+    // Round 1, rows: luma of a strip (in the ring, free until the column
+    // pass), transposed, filtered along its lanes, written back row-major.
+    for first_row in (0..rows).step_by(STRIP) {
+        let height = STRIP.min(rows - first_row);
+        for k in 0..height {
+            luma_row(pixels, first_row + k, &mut ring[k * cols..][..cols]);
+        }
+        T::transpose(ring, cols, height, cols, strip_in, STRIP);
+        let mut store = Store {
+            output: strip_out,
+            positions: None,
+            next: 0,
+        };
+        box_lanes(strip_in, cols, STRIP, along_rows, inner_sums, &mut store);
+        T::transpose(
+            strip_out,
+            STRIP,
+            cols,
+            height,
+            &mut plane[first_row * cols..],
+            cols,
+        );
+    }
+
+    // Round 1, columns, streaming into round 2, rows (sampled columns only).
+    let mut row_pass = RowPassOnRing::<T> {
+        transposer: std::marker::PhantomData,
+        cols,
         rows,
-        64,
-        along_cols,
-        Keep::Only(keep_rows),
-        sums,
-        &mut block,
-    );
+        window: along_rows,
+        ring,
+        strip_in,
+        strip_out,
+        sums: inner_sums,
+        sample_cols,
+        sampled,
+    };
+    box_lanes(plane, rows, cols, along_cols, sums, &mut row_pass);
+
+    // Round 2, columns: 64 lanes, only the sampled rows are stored.
+    let mut block = [0.0f32; 64 * 64];
+    let mut store = Store {
+        output: &mut block,
+        positions: Some(sample_rows),
+        next: 0,
+    };
+    box_lanes(sampled, rows, 64, along_cols, sums, &mut store);
     for (dst, src) in out.iter_mut().zip(block.chunks_exact(64)) {
         dst.copy_from_slice(src);
     }
-}
-
-/// The row-major luma buffer that [`downsample`] reads, sized for `n` values.
-pub(crate) fn luma_buffer(scratch: &mut Scratch, n: usize) -> &mut [f32] {
-    if scratch.a.len() < n {
-        scratch.a.resize(n, 0.0);
-    }
-    &mut scratch.a[..n]
 }

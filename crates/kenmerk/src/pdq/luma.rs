@@ -7,37 +7,28 @@
 use super::reference::luma;
 use crate::pixels::{PixelBuffer, PixelFormat};
 
-/// Writes the row-major luma plane of `pixels` into `out`
-/// (`width * height` values).
+/// Writes the luma of row `y` of `pixels` into `out` (`width` values).
 #[inline(always)]
-pub(crate) fn fill_luma(pixels: &PixelBuffer<'_>, out: &mut [f32]) {
-    let width = pixels.width();
-    let rows = out.chunks_exact_mut(width.max(1)).take(pixels.height());
+pub(crate) fn luma_row(pixels: &PixelBuffer<'_>, y: usize, out: &mut [f32]) {
+    let row = pixels.row(y);
     match pixels.format() {
-        PixelFormat::Rgb8 => rows_from::<3, 0, 2>(pixels, rows),
-        PixelFormat::Rgba8 => rows_from::<4, 0, 2>(pixels, rows),
-        PixelFormat::Bgr8 => rows_from::<3, 2, 0>(pixels, rows),
-        PixelFormat::Bgra8 => rows_from::<4, 2, 0>(pixels, rows),
+        PixelFormat::Rgb8 => from_channels::<3, 0, 2>(row, out),
+        PixelFormat::Rgba8 => from_channels::<4, 0, 2>(row, out),
+        PixelFormat::Bgr8 => from_channels::<3, 2, 0>(row, out),
+        PixelFormat::Bgra8 => from_channels::<4, 2, 0>(row, out),
         PixelFormat::Luma8 => {
             let table = grey_table();
-            for (y, out_row) in rows.enumerate() {
-                for (o, &v) in out_row.iter_mut().zip(pixels.row(y)) {
-                    *o = table[usize::from(v)];
-                }
+            for (o, &v) in out.iter_mut().zip(row) {
+                *o = table[usize::from(v)];
             }
         }
     }
 }
 
 #[inline(always)]
-fn rows_from<'o, const BPP: usize, const R: usize, const B: usize>(
-    pixels: &PixelBuffer<'_>,
-    rows: impl Iterator<Item = &'o mut [f32]>,
-) {
-    for (y, out_row) in rows.enumerate() {
-        for (o, px) in out_row.iter_mut().zip(pixels.row(y).chunks_exact(BPP)) {
-            *o = luma(px[R], px[1], px[B]);
-        }
+fn from_channels<const BPP: usize, const R: usize, const B: usize>(row: &[u8], out: &mut [f32]) {
+    for (o, px) in out.iter_mut().zip(row.chunks_exact(BPP)) {
+        *o = luma(px[R], px[1], px[B]);
     }
 }
 

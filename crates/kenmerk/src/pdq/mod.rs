@@ -27,6 +27,7 @@ mod dct;
 mod downsample;
 mod luma;
 pub mod reference;
+mod transpose;
 
 use std::sync::LazyLock;
 
@@ -310,15 +311,13 @@ impl PdqHasher {
 /// The whole fast pipeline, inlined into one function per backend so the
 /// compiler vectorizes every loop for that instruction set.
 #[inline(always)]
-fn coefficients_generic(
+fn coefficients_generic<T: transpose::Transpose>(
     scratch: &mut downsample::Scratch,
     pixels: &PixelBuffer<'_>,
     out: &mut ([[f32; 16]; 16], u8),
 ) {
-    let (rows, cols) = (pixels.height(), pixels.width());
-    luma::fill_luma(pixels, downsample::luma_buffer(scratch, rows * cols));
     let mut block = [[0.0f32; 64]; 64];
-    downsample::downsample(scratch, rows, cols, &mut block);
+    downsample::downsample::<T>(scratch, pixels, &mut block);
     out.1 = reference::quality(&block);
     dct::dct16(&block, &mut out.0);
 }
@@ -328,7 +327,7 @@ fn coefficients_portable(
     pixels: &PixelBuffer<'_>,
     out: &mut ([[f32; 16]; 16], u8),
 ) {
-    coefficients_generic(scratch, pixels, out);
+    coefficients_generic::<transpose::Portable>(scratch, pixels, out);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -338,7 +337,7 @@ fn coefficients_avx2(
     pixels: &PixelBuffer<'_>,
     out: &mut ([[f32; 16]; 16], u8),
 ) {
-    coefficients_generic(scratch, pixels, out);
+    coefficients_generic::<transpose::Avx>(scratch, pixels, out);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -348,7 +347,7 @@ fn coefficients_avx512(
     pixels: &PixelBuffer<'_>,
     out: &mut ([[f32; 16]; 16], u8),
 ) {
-    coefficients_generic(scratch, pixels, out);
+    coefficients_generic::<transpose::Avx>(scratch, pixels, out);
 }
 
 /// Bits of a coefficient block: set where strictly above the median (the

@@ -16,6 +16,9 @@
 //! Every floating-point operation happens in the same order as in Meta's
 //! code, so results are bit-identical; the fast path must equal this.
 
+// Index loops mirror the reference's indices one to one; that is the point.
+#![allow(clippy::needless_range_loop)]
+
 use super::{DIM_MIN, Dihedral, PdqHash, QUALITY_MAX, dct_matrix, window_size};
 use crate::hash::Hash256;
 use crate::pixels::PixelBuffer;
