@@ -35,7 +35,9 @@
 
 pub mod decode;
 mod error;
+pub mod hamming;
 mod hash;
+pub mod index;
 mod limits;
 pub mod pdq;
 mod pixels;

@@ -1,0 +1,130 @@
+//! Writing indicator files: layout in memory, then an atomic replace.
+//!
+//! [`to_bytes`] lays out header, hashes, metadata and (optionally) the
+//! multi-index tables, and fills in both digests. [`write_atomic`] writes to
+//! a temporary file in the target's directory, flushes it to disk, renames
+//! it over the target and flushes the directory, so a reader sees either the
+//! old file or the new one, never a mix, even after a crash.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::Path;
+
+use super::Indicator;
+use super::format::*;
+use super::mih;
+use crate::error::{Error, Result};
+use crate::hash::Hash256;
+
+/// Header fields of a file to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Database release number.
+    pub db_version: u64,
+    /// Creation time, seconds since the Unix epoch.
+    pub created: u64,
+    /// Head of the provenance chain the file was built from (zero if none).
+    pub chain_head: [u8; 32],
+    /// Include multi-index tables (64 bytes per indicator plus 4 MiB).
+    pub mih: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            db_version: 1,
+            created: 0,
+            chain_head: [0; 32],
+            mih: true,
+        }
+    }
+}
+
+fn align(n: usize) -> usize {
+    n.div_ceil(SECTION_ALIGN) * SECTION_ALIGN
+}
+
+/// Lays out a complete indicator file.
+///
+/// # Panics
+/// If there are more than `u32::MAX` indicators.
+pub fn to_bytes(indicators: &[(Hash256, Indicator)], options: &WriteOptions) -> Vec<u8> {
+    let n = indicators.len();
+    assert!(
+        n <= u32::MAX as usize,
+        "at most 2^32 - 1 indicators per file"
+    );
+    let hashes: Vec<[u8; 32]> = indicators.iter().map(|(h, _)| *h.as_bytes()).collect();
+    let mut sections: Vec<(SectionKind, Vec<u8>)> = vec![
+        (SectionKind::Hashes, hashes.concat()),
+        (
+            SectionKind::Metadata,
+            indicators.iter().flat_map(|(_, m)| m.encode()).collect(),
+        ),
+    ];
+    if options.mih {
+        sections.push((SectionKind::Mih, mih::build(&hashes)));
+    }
+    let mut out = vec![0u8; HEADER_LEN];
+    let mut table = Vec::new();
+    for (kind, body) in &sections {
+        out.resize(align(out.len()), 0);
+        table.push((*kind, out.len(), body.len()));
+        out.extend_from_slice(body);
+    }
+    let h = &mut out[..HEADER_LEN];
+    h[0..8].copy_from_slice(&MAGIC);
+    h[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    h[12..16].copy_from_slice(&(HEADER_LEN as u32).to_le_bytes());
+    h[16..20].copy_from_slice(&ALGORITHM_PDQ.to_le_bytes());
+    let flags = if options.mih { FLAG_MIH } else { 0 };
+    h[20..24].copy_from_slice(&flags.to_le_bytes());
+    h[24..32].copy_from_slice(&(n as u64).to_le_bytes());
+    h[40..48].copy_from_slice(&options.db_version.to_le_bytes());
+    h[48..56].copy_from_slice(&options.created.to_le_bytes());
+    h[56..60].copy_from_slice(&(table.len() as u32).to_le_bytes());
+    h[64..96].copy_from_slice(&options.chain_head);
+    for (i, (kind, offset, len)) in table.iter().enumerate() {
+        let at = SECTION_TABLE_AT + i * SECTION_ENTRY_LEN;
+        h[at..at + 4].copy_from_slice(&(*kind as u32).to_le_bytes());
+        h[at + 8..at + 16].copy_from_slice(&(*offset as u64).to_le_bytes());
+        h[at + 16..at + 24].copy_from_slice(&(*len as u64).to_le_bytes());
+    }
+    let file_len = out.len() as u64;
+    out[32..40].copy_from_slice(&file_len.to_le_bytes());
+    let body = *blake3::hash(&out[HEADER_LEN..]).as_bytes();
+    out[96..128].copy_from_slice(&body);
+    let header = header_digest(&out);
+    out[128..160].copy_from_slice(&header);
+    out
+}
+
+/// Writes `bytes` to `path` atomically: temporary file in the same
+/// directory, fsync, rename over `path`, fsync of the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::invalid_input("the output path has no file name").with_path(path))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)?;
+        // Make the rename itself durable.
+        File::open(dir)?.sync_all()
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(e, path)
+    })
+}
