@@ -18,7 +18,7 @@ use crate::inputs::{self, Input};
 use crate::output::{self, Format, Hashed};
 
 /// Files hashed before their results are printed.
-const CHUNK: usize = 1024;
+pub(crate) const CHUNK: usize = 1024;
 
 /// Batches at least this large get a progress bar (on a terminal).
 const PROGRESS_MIN_FILES: usize = 200;
@@ -124,7 +124,7 @@ pub(crate) fn run(args: HashArgs) -> ExitCode {
 }
 
 /// Hashes one input; the error is a full "path: reason" message.
-fn hash_one(
+pub(crate) fn hash_one(
     input: &Input,
     options: &DecodeOptions,
     dihedral: bool,
@@ -142,7 +142,7 @@ fn hash_one(
     }
 }
 
-fn progress_bar(files: usize) -> ProgressBar {
+pub(crate) fn progress_bar(files: usize) -> ProgressBar {
     if files < PROGRESS_MIN_FILES || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -157,7 +157,7 @@ fn progress_bar(files: usize) -> ProgressBar {
 
 /// Writing to stdout failed: a closed pipe (`kenmerk hash ... | head`) ends
 /// the run quietly; anything else is an error.
-fn stdout_failed(err: io::Error) -> ExitCode {
+pub(crate) fn stdout_failed(err: io::Error) -> ExitCode {
     if err.kind() == io::ErrorKind::BrokenPipe {
         return ExitCode::SUCCESS;
     }

@@ -1,5 +1,5 @@
-//! `kenmerk`: hash images with Meta-compatible PDQ (and, as the project
-//! grows, match them against indicator files).
+//! `kenmerk`: hash images with Meta-compatible PDQ and match them against
+//! indicator files.
 //!
 //! The binary is a thin layer over the `kenmerk` library: argument parsing,
 //! walking the inputs, parallelism and output formatting live here; hashing
@@ -7,9 +7,14 @@
 
 #![forbid(unsafe_code)]
 
+mod db_cmd;
 mod hash_cmd;
+mod hash_list;
 mod inputs;
+mod match_cmd;
 mod output;
+mod query_cmd;
+mod search_args;
 
 use std::process::ExitCode;
 
@@ -27,11 +32,21 @@ struct Cli {
 enum Command {
     /// Print the PDQ hash and quality of images.
     Hash(hash_cmd::HashArgs),
+    /// Hash images and match them against an indicator file.
+    Match(match_cmd::MatchArgs),
+    /// Match a list of hashes against an indicator file.
+    Query(query_cmd::QueryArgs),
+    /// Make, inspect and check indicator files.
+    #[command(subcommand)]
+    Db(db_cmd::DbCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Hash(args) => hash_cmd::run(args),
+        Command::Match(args) => match_cmd::run(args),
+        Command::Query(args) => query_cmd::run(args),
+        Command::Db(command) => db_cmd::run(command),
     }
 }

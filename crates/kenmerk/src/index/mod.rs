@@ -67,6 +67,9 @@ impl MediaKind {
     }
 }
 
+/// Stored quality of an indicator imported from a list without qualities.
+pub const QUALITY_UNKNOWN: u8 = 255;
+
 /// Per-indicator metadata stored beside each hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Indicator {
@@ -74,7 +77,7 @@ pub struct Indicator {
     pub id: u64,
     /// Image, video or other.
     pub kind: MediaKind,
-    /// PDQ quality of the hash, 0..=100.
+    /// PDQ quality of the hash, 0..=100, or [`QUALITY_UNKNOWN`].
     pub quality: u8,
     /// For video indicators: which video (its indicator id) and frame.
     pub video_id: u64,
@@ -108,7 +111,7 @@ impl Indicator {
         let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0; 8]));
         let kind = MediaKind::from_byte(b[20])
             .ok_or_else(|| corrupt(format!("unknown media kind {}", b[20])))?;
-        if b[21] > 100 || b[22] != 0 || b[23] != 0 {
+        if (b[21] > 100 && b[21] != QUALITY_UNKNOWN) || b[22] != 0 || b[23] != 0 {
             return Err(corrupt(
                 "invalid quality or reserved bytes in indicator metadata",
             ));

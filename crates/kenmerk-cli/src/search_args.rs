@@ -1,0 +1,61 @@
+//! Options shared by the commands that search an indicator file.
+
+use std::path::PathBuf;
+
+use kenmerk::index::{Index, Method};
+
+/// Search method given on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum MethodArg {
+    /// Let the planner choose by file size and radius.
+    Auto,
+    /// Scan every indicator.
+    Flat,
+    /// Multi-index hashing.
+    Mih,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Method {
+        match m {
+            MethodArg::Auto => Method::Auto,
+            MethodArg::Flat => Method::Flat,
+            MethodArg::Mih => Method::Mih,
+        }
+    }
+}
+
+/// Where and how to search.
+#[derive(clap::Args, Debug)]
+pub(crate) struct SearchArgs {
+    /// The indicator file.
+    #[arg(long)]
+    pub(crate) db: PathBuf,
+    /// Largest Hamming distance that counts as a match (PDQ's usual threshold is 31).
+    #[arg(long, default_value_t = 31, value_parser = clap::value_parser!(u32).range(0..=256))]
+    pub(crate) radius: u32,
+    /// Match the 8 rotations and mirrors too (a match is reported once, at the closest).
+    #[arg(long)]
+    pub(crate) dihedral: bool,
+    /// Search method.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) method: MethodArg,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub(crate) threads: Option<usize>,
+}
+
+impl SearchArgs {
+    /// Opens the indicator file (O(1): the header is validated, nothing else read).
+    pub(crate) fn open(&self) -> Result<Index, String> {
+        Index::open(&self.db).map_err(|e| e.to_string())
+    }
+
+    /// A rayon pool of the requested size.
+    pub(crate) fn pool(&self) -> Result<rayon::ThreadPool, String> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| format!("cannot start worker threads: {e}"))
+    }
+}
