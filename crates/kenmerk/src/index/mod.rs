@@ -15,7 +15,7 @@
 //! let hash: Hash256 = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22".parse()?;
 //! let bytes = to_bytes(&[(hash, Indicator::image(7, 100))], &WriteOptions::default());
 //! let index = IndexView::from_bytes(&bytes)?;
-//! let matches = index.search(&[hash], 31, Method::Auto);
+//! let matches = index.search(&[hash], 31, Method::Auto)?;
 //! assert_eq!((matches[0].indicator, matches[0].distance), (7, 0));
 //! # Ok::<(), kenmerk::Error>(())
 //! ```

@@ -263,8 +263,13 @@ impl PdqHasher {
     }
 
     /// PDQ hash and quality of an image.
+    ///
+    /// As in Meta's code, an image of exactly 64x64 pixels is taken as
+    /// already downsampled and not blurred, so its hash can differ from
+    /// the original of [`hash_dihedral`](Self::hash_dihedral), which blurs
+    /// every image (only near-uniform images are affected in practice).
     pub fn hash(&mut self, pixels: &PixelBuffer<'_>) -> PdqHash {
-        match self.coefficients(pixels) {
+        match self.coefficients(pixels, false) {
             Some((c, quality)) => PdqHash {
                 hash: bits(&c),
                 quality,
@@ -275,7 +280,7 @@ impl PdqHasher {
 
     /// Hashes of the eight dihedral variants, from one pass over the pixels.
     pub fn hash_dihedral(&mut self, pixels: &PixelBuffer<'_>) -> PdqDihedral {
-        match self.coefficients(pixels) {
+        match self.coefficients(pixels, true) {
             Some((c, quality)) => PdqDihedral {
                 hashes: Dihedral::ALL.map(|v| bits(&reference::transform(&c, v))),
                 quality,
@@ -287,10 +292,18 @@ impl PdqHasher {
         }
     }
 
-    /// The 16x16 DCT block and quality, or `None` below [`DIM_MIN`].
-    fn coefficients(&mut self, pixels: &PixelBuffer<'_>) -> Option<([[f32; 16]; 16], u8)> {
+    /// The 16x16 DCT block and quality, or `None` below [`DIM_MIN`]; see
+    /// [`reference::coefficients`] for `blur_64x64`.
+    fn coefficients(
+        &mut self,
+        pixels: &PixelBuffer<'_>,
+        blur_64x64: bool,
+    ) -> Option<([[f32; 16]; 16], u8)> {
         if pixels.width() < DIM_MIN || pixels.height() < DIM_MIN {
             return None;
+        }
+        if !blur_64x64 && pixels.width() == 64 && pixels.height() == 64 {
+            return reference::coefficients(pixels, false);
         }
         let mut out = ([[0.0f32; 16]; 16], 0u8);
         match self.backend {

@@ -194,18 +194,27 @@ pub fn transform(a: &[[f32; 16]; 16], variant: Dihedral) -> [[f32; 16]; 16] {
 
 /// The 16x16 coefficients and quality of an image, or `None` for images
 /// under 5 pixels on a side (Meta returns the zero hash, quality 0).
-pub fn coefficients(pixels: &PixelBuffer<'_>) -> Option<([[f32; 16]; 16], u8)> {
+///
+/// `blur_64x64` says whether an image of exactly 64x64 pixels is blurred:
+/// Meta's single-hash function takes such an image as already downsampled
+/// and skips the blur; its dihedral function blurs it like any other.
+pub fn coefficients(pixels: &PixelBuffer<'_>, blur_64x64: bool) -> Option<([[f32; 16]; 16], u8)> {
     let (rows, cols) = (pixels.height(), pixels.width());
     if rows < DIM_MIN || cols < DIM_MIN {
         return None;
     }
-    let block = downsample(&luma_plane(pixels), rows, cols);
+    let luma = luma_plane(pixels);
+    let block = if rows == 64 && cols == 64 && !blur_64x64 {
+        std::array::from_fn(|i| std::array::from_fn(|j| luma[i * 64 + j]))
+    } else {
+        downsample(&luma, rows, cols)
+    };
     Some((dct16(&block), quality(&block)))
 }
 
 /// PDQ hash and quality of an image.
 pub fn hash(pixels: &PixelBuffer<'_>) -> PdqHash {
-    match coefficients(pixels) {
+    match coefficients(pixels, false) {
         Some((c, quality)) => PdqHash {
             hash: bits(&c),
             quality,
@@ -216,7 +225,7 @@ pub fn hash(pixels: &PixelBuffer<'_>) -> PdqHash {
 
 /// The eight dihedral PDQ hashes (Meta's order) and the quality.
 pub fn hash_dihedral(pixels: &PixelBuffer<'_>) -> ([Hash256; 8], u8) {
-    match coefficients(pixels) {
+    match coefficients(pixels, true) {
         Some((c, quality)) => (Dihedral::ALL.map(|v| bits(&transform(&c, v))), quality),
         None => ([Hash256::ZERO; 8], 0),
     }
