@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command of the README: installs the Python reference (Meta's C++
+# PDQ via PyPI pdqhash) used to decode reference images exactly as Meta's
+# pipeline does, generates those reference pixels once, and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! python3 -c "import pdqhash, PIL, numpy; assert pdqhash.__version__ == '0.2.8'" 2>/dev/null; then
+  echo "test.sh: installing the Python reference (pdqhash, pillow, numpy) from PyPI" >&2
+  python3 -m pip install --quiet --disable-pip-version-check pdqhash==0.2.8 pillow numpy
+fi
+
+if [ -d ../shared/testdata/threatexchange ] && [ ! -f target/reference-pixels/index.csv ]; then
+  python3 tools/reference/dump_pixels.py --out target/reference-pixels
+fi
+
+cargo test --workspace
