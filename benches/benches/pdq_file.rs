@@ -7,6 +7,10 @@
 //! The files are a fixed set from the shared reference data
 //! ([`kenmerk_benches::FILES`]); without that data the bench prints that it
 //! skipped and measures nothing. Throughput is in decoded pixels.
+//!
+//! `kenmerk-decode-only` times kenmerk's decoding of the same bytes from
+//! memory, to show how the end-to-end time splits between decoding and
+//! hashing.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -52,6 +56,15 @@ fn bench_files_end_to_end(c: &mut Criterion) {
             &file.path,
             |b, path| b.iter(|| kenmerk::hash_file(black_box(path), &options)),
         );
+        // kenmerk's decoding alone, from bytes in memory: the rest of the
+        // end-to-end time is reading the file and hashing.
+        if let Ok(bytes) = std::fs::read(&file.path) {
+            group.bench_with_input(
+                BenchmarkId::new("kenmerk-decode-only", file.label),
+                &bytes,
+                |b, bytes| b.iter(|| kenmerk::decode::decode(black_box(bytes), &options)),
+            );
+        }
         if pdqhash_crate_file(&file.path).is_some() {
             group.bench_with_input(
                 BenchmarkId::new("pdqhash-crate", file.label),

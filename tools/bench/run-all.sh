@@ -45,28 +45,28 @@ fi
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/machine.txt"
 
-echo "== build"
+echo "== build ($SECONDS s)"
 cargo build --release -q -p kenmerk-benches --bin bench-inputs
 cargo bench -q -p kenmerk-benches --no-run
 
-echo "== synthetic inputs"
+echo "== synthetic inputs ($SECONDS s)"
 cargo run --release -q -p kenmerk-benches --bin bench-inputs
 
 # --noplot: the HTML plots take longer than the measurements on 2 cores.
-echo "== criterion: hash a decoded image (pinned to core $cpu)"
+echo "== criterion: hash a decoded image (pinned to core $cpu) ($SECONDS s)"
 taskset -c "$cpu" cargo bench -q -p kenmerk-benches --bench pdq_hash -- --noplot 2>&1 |
-    grep -E '^(pdq_|[0-9]+x[0-9]+:|skipped| +time:)' || true
-echo "== criterion: read + decode + hash real files (pinned to core $cpu)"
+    grep -E '^(pdq_|[0-9]+x[0-9]+:|skipped| +time: +\[[0-9])' || true
+echo "== criterion: read + decode + hash real files (pinned to core $cpu) ($SECONDS s)"
 taskset -c "$cpu" cargo bench -q -p kenmerk-benches --bench pdq_file -- --noplot 2>&1 |
-    grep -E '^(pdq_|[a-z0-9-]+: kenmerk|skipped| +time:)' || true
+    grep -E '^(pdq_|[a-z0-9-]+: kenmerk|skipped| +time: +\[[0-9])' || true
 
 if [[ "${SKIP_PYTHON:-}" != 1 ]]; then
-    echo "== Meta's C++ via Python on the same pixels (pinned to core $cpu)"
+    echo "== Meta's C++ via Python on the same pixels (pinned to core $cpu) ($SECONDS s)"
     python3 tools/bench/meta_cpp.py --cpu "$cpu"
-    echo "== kenmerk hash vs Python+PIL+pdqhash, whole process"
+    echo "== kenmerk hash vs Python+PIL+pdqhash, whole process ($SECONDS s)"
     CPU=$cpu tools/bench/cli_vs_python.sh
 fi
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/machine.txt"
-echo "== summary (also in $results/summary.md)"
+echo "== summary (also in $results/summary.md) ($SECONDS s)"
 python3 tools/bench/summarize.py --since "$start"

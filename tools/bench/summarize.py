@@ -134,15 +134,18 @@ def file_section(crit, lines):
     if not rows:
         return
     lines += ["### Read + decode + hash a real file, one thread", "",
-              "| file | kenmerk median ms | pdqhash crate median ms | kenmerk faster by "
-              "(median) | (best) |", "|---|---:|---:|---:|---:|"]
-    for label, r in rows.items():
-        k, p = r.get("kenmerk"), r.get("pdqhash-crate")
-        if k and p:
-            lines.append(f"| {label} | {ms(k['median'])} | {ms(p['median'])} "
+              "| file | kenmerk median ms | of which decoding | pdqhash crate median ms "
+              "| kenmerk faster by (median) | (best) |", "|---|---:|---:|---:|---:|---:|"]
+    for label, r in sorted(rows.items(), key=lambda kv: -kv[1].get("kenmerk", {}).get("median", 0)):
+        k, p, d = r.get("kenmerk"), r.get("pdqhash-crate"), r.get("kenmerk-decode-only")
+        if not k:
+            continue
+        dec = f"{ms(d['median'])} ({d['median'] / k['median']:.0%})" if d else ""
+        if p:
+            lines.append(f"| {label} | {ms(k['median'])} | {dec} | {ms(p['median'])} "
                          f"| {ratio(p['median'], k['median'])} | {ratio(p['best'], k['best'])} |")
-        elif k:
-            lines.append(f"| {label} | {ms(k['median'])} | (not measured) | | |")
+        else:
+            lines.append(f"| {label} | {ms(k['median'])} | {dec} | (not measured) | | |")
     lines.append("")
 
 
