@@ -14,7 +14,7 @@
 use super::corrupt;
 use super::format::{MIH_SLOTS, MIH_STARTS};
 use crate::error::Result;
-use crate::hamming::{Record, distance};
+use crate::hamming::{Record, distance, prefetch};
 
 /// The 16-bit value of `slot` (0..16) of a record.
 #[inline]
@@ -120,29 +120,44 @@ impl<'a> Tables<'a> {
 
     /// Calls `hit(position, distance)` for every record within `radius` of
     /// `query` (a record may be reported more than once, from several slots).
+    ///
+    /// Candidates are gathered first (into `candidates`, reused between
+    /// calls) and verified in a second, branch-light loop, so the CPU keeps
+    /// many of the verifications' cache misses in flight at once.
     pub(crate) fn search(
         &self,
         hashes: &[Record],
         query: &Record,
         radius: u32,
         masks: &[u16],
+        candidates: &mut Vec<u32>,
         hit: &mut impl FnMut(usize, u32),
     ) -> Result<()> {
+        candidates.clear();
         for slot in 0..MIH_SLOTS {
             let key = slot_key(query, slot);
             for &mask in masks {
-                for id in self.bucket(slot, key ^ mask)? {
-                    let id = u32::from_le_bytes(*id) as usize;
-                    let record = hashes.get(id).ok_or_else(|| {
-                        corrupt(format!(
-                            "multi-index table {slot} lists record {id}, beyond the file"
-                        ))
-                    })?;
-                    let d = distance(record, query);
-                    if d <= radius {
-                        hit(id, d);
-                    }
-                }
+                let bucket = self.bucket(slot, key ^ mask)?;
+                candidates.extend(bucket.iter().map(|id| u32::from_le_bytes(*id)));
+            }
+        }
+        // Far enough ahead to cover a memory latency, near enough to stay in L1.
+        const PREFETCH_AHEAD: usize = 16;
+        for (i, &id) in candidates.iter().enumerate() {
+            if let Some(ahead) = candidates
+                .get(i + PREFETCH_AHEAD)
+                .and_then(|&a| hashes.get(a as usize))
+            {
+                prefetch(ahead);
+            }
+            let Some(record) = hashes.get(id as usize) else {
+                return Err(corrupt(format!(
+                    "a multi-index table lists record {id}, beyond the file"
+                )));
+            };
+            let d = distance(record, query);
+            if d <= radius {
+                hit(id as usize, d);
             }
         }
         Ok(())

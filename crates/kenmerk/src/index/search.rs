@@ -174,15 +174,22 @@ impl IndexView<'_> {
         let per_query: Result<Vec<Vec<Hit>>> = queries
             .par_iter()
             .enumerate()
-            .map(|(q, query)| {
+            .map_init(Vec::new, |candidates, (q, query)| {
                 let mut hits = Vec::new();
-                tables.search(hashes, query, radius, &masks, &mut |record, distance| {
-                    hits.push(Hit {
-                        query: q as u32,
-                        record: record as u32,
-                        distance,
-                    })
-                })?;
+                tables.search(
+                    hashes,
+                    query,
+                    radius,
+                    &masks,
+                    candidates,
+                    &mut |record, distance| {
+                        hits.push(Hit {
+                            query: q as u32,
+                            record: record as u32,
+                            distance,
+                        })
+                    },
+                )?;
                 hits.sort_unstable_by_key(|h| h.record);
                 hits.dedup_by_key(|h| h.record);
                 Ok(hits)
