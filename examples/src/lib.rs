@@ -1,0 +1,1 @@
+//! Examples live beside this file: `cargo run -p kenmerk-examples --example NAME`.
