@@ -83,9 +83,18 @@ impl DecodedImage {
 pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImage> {
     let limits = &options.limits;
     limits.check_file_bytes(bytes.len() as u64)?;
-    let reader = ImageReader::new(Cursor::new(bytes))
+    let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| Error::decode(format!("cannot read the image: {e}")))?;
+    // Reading the header may allocate (a PNG row buffer); the image crate
+    // caps that at 512 MiB by default. Keep that cap for the header, raised
+    // to our budget if it is larger; the budget proper is applied once the
+    // declared dimensions have been checked.
+    let mut header_limits = image::Limits::default();
+    header_limits.max_alloc = header_limits
+        .max_alloc
+        .map(|cap| cap.max(limits.max_decoder_alloc));
+    reader.limits(header_limits);
     let Some(format) = reader.format() else {
         return Err(Error::new(
             ErrorKind::Unsupported,
@@ -115,8 +124,16 @@ fn decode_checked(
     let mut decoder = reader.into_decoder().map_err(wrap)?;
     let (width, height) = decoder.dimensions();
     options.limits.check_dimensions(width, height)?;
+    // The output buffer is allocated by us, not the decoder: count it too.
+    let output = decoder.total_bytes();
+    if output > options.limits.max_decoder_alloc {
+        return Err(Error::limits(format!(
+            "decoding the {width}x{height} image needs {output} bytes, over the limit of {} bytes",
+            options.limits.max_decoder_alloc
+        )));
+    }
     let mut decoder_limits = image::Limits::default();
-    decoder_limits.max_alloc = Some(options.limits.max_decoder_alloc);
+    decoder_limits.max_alloc = Some(options.limits.max_decoder_alloc - output);
     decoder.set_limits(decoder_limits).map_err(wrap)?;
     let orientation = match options.orientation {
         Orientation::Stored => None,

@@ -405,17 +405,10 @@ fn pixel_count_limit_stops_bombs_within_the_side_limits() {
 
 /// A file inside the dimension limits whose decoded pixels (8000 x 8000
 /// RGBA, 16-bit: 512 MB) exceed `max_decoder_alloc` must be refused before
-/// the pixel buffer is allocated.
-///
-/// Fails today: `decode` passes `max_decoder_alloc` to the decoder with
-/// `set_limits`, but `DynamicImage::from_decoder` allocates the output buffer
-/// (`total_bytes()`) without reserving it against those limits (only
-/// `ImageReader::decode` does `limits.reserve(decoder.total_bytes())`), so
-/// the 512 MB buffer is allocated and the error comes later, as `Decode`
-/// ("truncated"). With `Limits::unlimited()` sides and a 100000 x 100000
-/// header the same path asks the allocator for 80 GB and aborts the process.
+/// the pixel buffer is allocated: `decode` reserves the decoder's
+/// `total_bytes()` against the budget (`DynamicImage::from_decoder` itself
+/// would allocate it unchecked).
 #[test]
-#[ignore = "core bug: the output buffer is not counted against max_decoder_alloc (see doc comment)"]
 fn decoder_allocation_limit_covers_the_pixel_buffer() {
     let bomb = png_bomb(8000, 8000, 16, 6);
     let limits = Limits {
