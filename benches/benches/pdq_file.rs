@@ -38,7 +38,7 @@ fn bench_files_end_to_end(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
+        .measurement_time(Duration::from_secs(2));
     for file in bench_files(&shared) {
         let ours = match kenmerk::hash_file(&file.path, &options) {
             Ok(h) => h,
@@ -82,7 +82,9 @@ fn bench_files_end_to_end(c: &mut Criterion) {
 }
 
 fn main() {
-    let mut criterion = Criterion::default().configure_from_args();
+    let mut criterion = Criterion::default()
+        .nresamples(20_000)
+        .configure_from_args();
     bench_files_end_to_end(&mut criterion);
     criterion.final_summary();
 }

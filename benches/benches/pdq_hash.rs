@@ -131,7 +131,9 @@ fn bench_hash(c: &mut Criterion) {
 }
 
 fn main() {
-    let mut criterion = Criterion::default().configure_from_args();
+    let mut criterion = Criterion::default()
+        .nresamples(20_000)
+        .configure_from_args();
     bench_hash(&mut criterion);
     criterion.final_summary();
 }

@@ -5,7 +5,7 @@
 # each, both pinned to one core.
 #
 # Usage: tools/bench/cli_vs_python.sh [COUNT]   (default 200 PNGs)
-# Env:   KENMERK_SHARED (default ../shared), RUNS (default 5), CPU (default 0)
+# Env:   KENMERK_SHARED (default ../shared), RUNS (default 3), CPU (default 0)
 #
 # Writes target/bench-results/cli_vs_python.json (hyperfine's export, or the
 # same shape from the fallback timer) and prints the ratio. Needs hyperfine
@@ -16,7 +16,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 count=${1:-200}
-runs=${RUNS:-5}
+runs=${RUNS:-3}
 cpu=${CPU:-0}
 pngs=target/bench-pngs
 results=target/bench-results

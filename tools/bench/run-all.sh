@@ -4,7 +4,7 @@
 # Usage: tools/bench/run-all.sh            (a few minutes on 2 cores)
 # Env:   KENMERK_SHARED  shared reference data (default ../shared)
 #        CPU             core to pin single-thread runs to (default 0)
-#        RUNS            whole-process runs per command (default 5)
+#        RUNS            whole-process runs per command (default 3)
 #        SKIP_PYTHON=1   skip Meta's C++ and the Python race
 #        SKIP_SETUP=1    do not install hyperfine / the Python packages
 #
