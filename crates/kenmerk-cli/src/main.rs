@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+mod batch;
 mod db_cmd;
 mod hash_cmd;
 mod hash_list;

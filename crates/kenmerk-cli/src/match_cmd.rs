@@ -9,15 +9,12 @@
 //! reason; the exit status is then 1.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
+use kenmerk::Hash256;
 use kenmerk::pdq::QUALITY_THRESHOLD;
-use kenmerk::{DecodeOptions, Hash256, Limits, Orientation};
-use rayon::prelude::*;
 
-use crate::hash_cmd::{CHUNK, hash_one, progress_bar, stdout_failed};
-use crate::inputs;
+use crate::batch::{FileArgs, stdout_failed};
 use crate::output::Hashed;
 use crate::search_args::SearchArgs;
 
@@ -26,15 +23,8 @@ use crate::search_args::SearchArgs;
 pub(crate) struct MatchArgs {
     #[command(flatten)]
     search: SearchArgs,
-    /// Image files, or directories to search recursively.
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-    /// Rotate or mirror as the EXIF orientation tag says before hashing.
-    #[arg(long)]
-    apply_exif: bool,
-    /// In directories, try every file, not only those with an image extension.
-    #[arg(long)]
-    all_files: bool,
+    #[command(flatten)]
+    files: FileArgs,
 }
 
 pub(crate) fn run(args: MatchArgs) -> ExitCode {
@@ -46,93 +36,59 @@ pub(crate) fn run(args: MatchArgs) -> ExitCode {
         }
     };
     let view = index.view();
-    let options = DecodeOptions {
-        limits: Limits::default(),
-        orientation: if args.apply_exif {
-            Orientation::ApplyExif
-        } else {
-            Orientation::Stored
-        },
-    };
-    let inputs = inputs::expand(&args.paths, args.all_files);
-    let progress = progress_bar(inputs.len());
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if let Err(err) = writeln!(out, "path,indicator,distance,quality") {
         return stdout_failed(err);
     }
-    let mut failed = 0usize;
-    for chunk in inputs.chunks(CHUNK) {
-        let hashed: Vec<_> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|input| {
-                    let r = hash_one(input, &options, args.search.dihedral);
-                    progress.inc(1);
-                    r
-                })
-                .collect()
-        });
-        // Matchable files of this chunk, with their query hashes.
-        let mut files = Vec::new();
-        let mut groups: Vec<Vec<Hash256>> = Vec::new();
-        for result in hashed {
-            match result {
-                Err(message) => {
-                    failed += 1;
-                    progress.suspend(|| eprintln!("kenmerk: {message}"));
+    let mut search_failed = None;
+    let status = args
+        .files
+        .hash_all(&pool, args.search.dihedral, |hashed, progress| {
+            // Matchable files of this chunk, with their query hashes.
+            let mut files = Vec::new();
+            let mut groups: Vec<Vec<Hash256>> = Vec::new();
+            for (path, hashed) in hashed {
+                let (quality, group) = match &hashed {
+                    Hashed::Plain(h) => (h.quality, vec![h.hash]),
+                    Hashed::Dihedral(d) => (d.quality, d.hashes.to_vec()),
+                };
+                if quality < QUALITY_THRESHOLD {
+                    progress.suspend(|| {
+                    eprintln!(
+                        "kenmerk: {}: quality {quality} is below {QUALITY_THRESHOLD}, not matched",
+                        path.display()
+                    )
+                });
+                    continue;
                 }
-                Ok((path, hashed)) => {
-                    let (quality, group) = match &hashed {
-                        Hashed::Plain(h) => (h.quality, vec![h.hash]),
-                        Hashed::Dihedral(d) => (d.quality, d.hashes.to_vec()),
-                    };
-                    if quality < QUALITY_THRESHOLD {
-                        progress.suspend(|| {
-                            eprintln!(
-                                "kenmerk: {}: quality {quality} is below {QUALITY_THRESHOLD}, not matched",
-                                path.display()
-                            )
-                        });
-                        continue;
+                files.push((path, quality));
+                groups.push(group);
+            }
+            let method = args.search.method.into();
+            match pool.install(|| view.search_groups(&groups, args.search.radius, method)) {
+                Ok(matches) => {
+                    for m in &matches {
+                        let (path, quality) = &files[m.query];
+                        writeln!(
+                            out,
+                            "{},{},{},{quality}",
+                            path.display(),
+                            m.indicator,
+                            m.distance
+                        )?;
                     }
-                    files.push((path, quality));
-                    groups.push(group);
+                    out.flush()
+                }
+                Err(err) => {
+                    search_failed = Some(format!("{}: {err}", args.search.db.display()));
+                    Err(io::Error::other("search failed"))
                 }
             }
-        }
-        let matches = match pool
-            .install(|| view.search_groups(&groups, args.search.radius, args.search.method.into()))
-        {
-            Ok(m) => m,
-            Err(err) => {
-                eprintln!("kenmerk: {}: {err}", args.search.db.display());
-                return ExitCode::from(1);
-            }
-        };
-        for m in &matches {
-            let (path, quality) = &files[m.query];
-            if let Err(err) = writeln!(
-                out,
-                "{},{},{},{quality}",
-                path.display(),
-                m.indicator,
-                m.distance
-            ) {
-                return stdout_failed(err);
-            }
-        }
-        if let Err(err) = out.flush() {
-            return stdout_failed(err);
-        }
-    }
-    progress.finish_and_clear();
-    if failed > 0 {
-        eprintln!(
-            "kenmerk: {failed} of {} files could not be hashed",
-            inputs.len()
-        );
+        });
+    if let Some(message) = search_failed {
+        eprintln!("kenmerk: {message}");
         return ExitCode::from(1);
     }
-    ExitCode::SUCCESS
+    status
 }

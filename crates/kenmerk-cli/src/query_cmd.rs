@@ -80,5 +80,5 @@ fn query(args: &QueryArgs) -> Result<ExitCode, String> {
         }
         out.flush()
     })();
-    Ok(written.map_or_else(crate::hash_cmd::stdout_failed, |()| ExitCode::SUCCESS))
+    Ok(written.map_or_else(crate::batch::stdout_failed, |()| ExitCode::SUCCESS))
 }

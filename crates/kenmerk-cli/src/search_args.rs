@@ -53,9 +53,6 @@ impl SearchArgs {
 
     /// A rayon pool of the requested size.
     pub(crate) fn pool(&self) -> Result<rayon::ThreadPool, String> {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads.unwrap_or(0))
-            .build()
-            .map_err(|e| format!("cannot start worker threads: {e}"))
+        crate::batch::pool(self.threads)
     }
 }
