@@ -30,7 +30,6 @@
 //! # Ok::<(), kenmerk::Error>(())
 //! ```
 
-#![cfg_attr(not(target_arch = "x86_64"), forbid(unsafe_code))]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod decode;
