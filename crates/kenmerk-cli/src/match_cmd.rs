@@ -1,8 +1,8 @@
 //! `kenmerk match`: hash image files and match them against an indicator
 //! file, the provider's whole job in one command.
 //!
-//! Prints CSV `path,indicator,distance,quality`, one line per match, files in
-//! input order, matches by distance. Nothing is printed or kept for files
+//! Prints CSV `path,indicator,distance,quality` (or JSON lines with those
+//! keys), one line per match, files in input order, matches by distance. Nothing is printed or kept for files
 //! that match nothing (Art. 10(3)(b)): not their hashes, not their names.
 //! Images whose quality is below 50 cannot be matched reliably; each is
 //! named on stderr. A file that cannot be hashed is named on stderr with the
@@ -15,7 +15,7 @@ use kenmerk::Hash256;
 use kenmerk::pdq::QUALITY_THRESHOLD;
 
 use crate::batch::{FileArgs, stdout_failed};
-use crate::output::Hashed;
+use crate::output::{Format, Hashed};
 use crate::search_args::SearchArgs;
 
 /// Arguments of `kenmerk match`.
@@ -25,6 +25,9 @@ pub(crate) struct MatchArgs {
     search: SearchArgs,
     #[command(flatten)]
     files: FileArgs,
+    /// Output format: CSV `path,indicator,distance,quality`, or one JSON object per match.
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
 }
 
 pub(crate) fn run(args: MatchArgs) -> ExitCode {
@@ -38,7 +41,9 @@ pub(crate) fn run(args: MatchArgs) -> ExitCode {
     let view = index.view();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    if let Err(err) = writeln!(out, "path,indicator,distance,quality") {
+    if args.format == Format::Csv
+        && let Err(err) = writeln!(out, "path,indicator,distance,quality")
+    {
         return stdout_failed(err);
     }
     let mut search_failed = None;
@@ -70,13 +75,24 @@ pub(crate) fn run(args: MatchArgs) -> ExitCode {
                 Ok(matches) => {
                     for m in &matches {
                         let (path, quality) = &files[m.query];
-                        writeln!(
-                            out,
-                            "{},{},{},{quality}",
-                            path.display(),
-                            m.indicator,
-                            m.distance
-                        )?;
+                        match args.format {
+                            Format::Csv => writeln!(
+                                out,
+                                "{},{},{},{quality}",
+                                path.display(),
+                                m.indicator,
+                                m.distance
+                            )?,
+                            Format::Jsonl => {
+                                let record = serde_json::json!({
+                                    "path": path.to_string_lossy(),
+                                    "indicator": m.indicator,
+                                    "distance": m.distance,
+                                    "quality": quality,
+                                });
+                                writeln!(out, "{record}")?;
+                            }
+                        }
                     }
                     out.flush()
                 }

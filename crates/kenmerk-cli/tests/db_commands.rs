@@ -279,6 +279,26 @@ fn hash_then_match_finds_edited_copies_and_prints_nothing_else() {
     assert!(stdout.contains("mirrored.png,0,"));
     assert!(!stdout.contains("unrelated"));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("unrelated"));
+
+    let out = kenmerk(&[
+        "match",
+        "--db",
+        s(&kmk),
+        "--format",
+        "jsonl",
+        s(&known),
+        s(&unrelated),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let record: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(record["path"], s(&known));
+    assert_eq!(
+        (record["indicator"].as_u64(), record["distance"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(record["quality"].as_u64().is_some());
 }
 
 #[test]
