@@ -7,7 +7,9 @@
 //!
 //! - [`Level::Scalar`]: four 64-bit popcounts per pair; the oracle.
 //! - [`Level::Avx2`]: nibble-lookup popcount (`vpshufb`) summed with `vpsadbw`.
-//! - [`Level::Avx512`]: `vpopcntq` on eight records at a time.
+//! - [`Level::Avx512`]: `vpopcntq` on eight records at a time; for query
+//!   batches each block's words are first regrouped so that one register
+//!   holds the same word of eight records.
 //! - [`Level::Neon`]: `vcnt` per byte, summed with pairwise adds (aarch64).
 //!
 //! The level is detected once (see [`Level::detect`]) and stored by whoever
@@ -138,10 +140,48 @@ pub fn scan(
         "hamming level {level:?} is not supported by this CPU"
     );
     assert!(radii.len() >= queries.len(), "one radius per query");
+    #[cfg(target_arch = "x86_64")]
+    if level == Level::Avx512 && queries.len() >= REGROUP_MIN_QUERIES {
+        scan_regrouped(records, queries, radii, hits);
+        return;
+    }
     for (block_index, block) in records.chunks(BLOCK_RECORDS).enumerate() {
         let base = (block_index * BLOCK_RECORDS) as u32;
         for (q, (query, &radius)) in queries.iter().zip(radii).enumerate() {
             scan_one(level, block, query, radius, q as u32, base, hits);
+        }
+    }
+}
+
+/// Batches of at least this many queries regroup each block's words once
+/// (see `x86_64::avx512::scan_groups`); the regrouping costs about as much
+/// as scanning the block for one query.
+pub const REGROUP_MIN_QUERIES: usize = 4;
+
+/// The AVX-512 scan for query batches: each block is regrouped once, then
+/// scanned by every query; a block's last few records (under eight) go
+/// through the scalar kernel.
+#[cfg(target_arch = "x86_64")]
+fn scan_regrouped(records: &[Record], queries: &[Record], radii: &[u32], hits: &mut Vec<Hit>) {
+    use x86_64::avx512;
+    let mut groups = vec![[0u64; 32]; BLOCK_RECORDS / 8];
+    for (block_index, block) in records.chunks(BLOCK_RECORDS).enumerate() {
+        let base = (block_index * BLOCK_RECORDS) as u32;
+        let whole = block.len() / 8;
+        avx512::regroup(block, &mut groups[..whole]);
+        let tail = &block[whole * 8..];
+        for (q, (query, &radius)) in queries.iter().zip(radii).enumerate() {
+            let mut emit = |r: usize, distance: u32| {
+                hits.push(Hit {
+                    query: q as u32,
+                    record: base + r as u32,
+                    distance,
+                })
+            };
+            // SAFETY: only reached when `scan` has asserted that the CPU
+            // supports the Avx512 level (F, BW, VPOPCNTDQ).
+            unsafe { avx512::scan_groups(&groups[..whole], query, radius, &mut emit) };
+            scalar::scan(tail, query, radius, &mut |r, d| emit(whole * 8 + r, d));
         }
     }
 }

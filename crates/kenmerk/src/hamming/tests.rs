@@ -56,7 +56,8 @@ fn distance_counts_bits() {
 
 #[test]
 fn kernels_equal_scalar_on_edge_lengths() {
-    let queries = random_records(3, 1);
+    // More queries than REGROUP_MIN_QUERIES, so both AVX-512 paths run.
+    let queries = random_records(REGROUP_MIN_QUERIES + 1, 1);
     // Plant records at known distances from the first query.
     let mut pool = random_records(3000, 2);
     for (i, r) in pool.iter_mut().enumerate().step_by(7) {
@@ -67,9 +68,16 @@ fn kernels_equal_scalar_on_edge_lengths() {
             0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 1023, 1024, 1025, 2049, 3000,
         ] {
             for radius in [0, 1, 31, 32, 128, 255, 256] {
-                let expected = run(Level::Scalar, &pool[..len], &queries, radius);
-                let got = run(level, &pool[..len], &queries, radius);
-                assert_eq!(got, expected, "{level:?} len {len} radius {radius}");
+                for batch in [&queries[..1], &queries[..]] {
+                    let expected = run(Level::Scalar, &pool[..len], batch, radius);
+                    let got = run(level, &pool[..len], batch, radius);
+                    assert_eq!(
+                        got,
+                        expected,
+                        "{level:?} len {len} radius {radius} queries {}",
+                        batch.len()
+                    );
+                }
             }
         }
     }

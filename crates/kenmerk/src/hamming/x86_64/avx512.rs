@@ -77,3 +77,76 @@ pub(crate) unsafe fn scan(
         emit(tail + i, d)
     });
 }
+
+/// Eight records with their 64-bit words regrouped: word `j` of record `k`
+/// at index `8 * j + k`, so each 512-bit load holds one word of all eight.
+pub(crate) type Group = [u64; 32];
+
+/// Regroups whole groups of eight records (a block's tail is left to the
+/// caller): plain safe code, done once per block and shared by every query.
+pub(crate) fn regroup(records: &[Record], groups: &mut [Group]) {
+    for (group, eight) in groups.iter_mut().zip(records.chunks_exact(8)) {
+        for (k, record) in eight.iter().enumerate() {
+            for (j, word) in record.chunks_exact(8).enumerate() {
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(word);
+                group[8 * j + k] = u64::from_ne_bytes(bytes);
+            }
+        }
+    }
+}
+
+/// Calls `emit(index, distance)` for every record of `groups` within
+/// `radius` of `query`. With the words regrouped, the eight distances are
+/// four XOR + `vpopcntq` pairs and three adds, with no folding across lanes,
+/// and come out in record order; a group is dropped after two words when
+/// those already exceed the radius for all eight.
+///
+/// # Safety
+/// The CPU must support AVX-512 F and VPOPCNTDQ.
+#[target_feature(enable = "avx512f,avx512vpopcntdq")]
+pub(crate) unsafe fn scan_groups(
+    groups: &[Group],
+    query: &Record,
+    radius: u32,
+    emit: &mut impl FnMut(usize, u32),
+) {
+    let word = |j: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&query[8 * j..8 * j + 8]);
+        _mm512_set1_epi64(i64::from_ne_bytes(bytes))
+    };
+    let q = [word(0), word(1), word(2), word(3)];
+    let limit = _mm512_set1_epi64(i64::from(radius));
+    for (g, group) in groups.iter().enumerate() {
+        let p = group.as_ptr();
+        // SAFETY: each load reads 8 of the group's 32 words (offsets 0, 8,
+        // 16, 24), inside the 256-byte array.
+        let count = |j: usize| unsafe {
+            _mm512_popcnt_epi64(_mm512_xor_si512(
+                _mm512_loadu_si512(p.add(8 * j).cast()),
+                q[j],
+            ))
+        };
+        // Distances only grow as words are added: when the first two words
+        // already put all eight records beyond the radius (nearly always,
+        // for unrelated hashes), the other two need not be counted.
+        let half = _mm512_add_epi64(count(0), count(1));
+        if _mm512_cmple_epu64_mask(half, limit) == 0 {
+            continue;
+        }
+        let d = _mm512_add_epi64(half, _mm512_add_epi64(count(2), count(3)));
+        let mut mask = _mm512_cmple_epu64_mask(d, limit);
+        if mask == 0 {
+            continue;
+        }
+        let mut lanes = [0u64; 8];
+        // SAFETY: `lanes` is 64 writable bytes.
+        unsafe { _mm512_storeu_si512(lanes.as_mut_ptr().cast(), d) };
+        while mask != 0 {
+            let k = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            emit(g * 8 + k, lanes[k] as u32);
+        }
+    }
+}
