@@ -75,7 +75,7 @@ for s in "${sizes[@]}"; do
     fi
 done
 
-evict() { python3 -c "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)" "$1"; }
+evict() { python3 "$here/evict.py" "$1"; }
 
 # --- 2. identical results -------------------------------------------------
 check_same() { # reference other label
@@ -142,16 +142,18 @@ if [[ " ${sizes[*]} " == *" 10m "* ]]; then
         echo "before: $(fincore --noheadings --output PAGES,SIZE "$db")"
         "$kenmerk" query --db "$db" --hashes "$data/empty.txt" >/dev/null
         echo "after kenmerk query with no queries: $(fincore --noheadings --output PAGES,SIZE "$db") (pages, file size)"
-        echo "read_ahead_kb: $(cat /sys/block/"$(lsblk -no pkname "$(df --output=source "$db" | tail -1)" 2>/dev/null || echo vda)"/queue/read_ahead_kb 2>/dev/null || echo unknown)"
+        dev=$(basename "$(df --output=source "$db" | tail -1)")
+        [ -d "/sys/block/$dev" ] || dev=$(lsblk -no pkname "/dev/$dev" 2>/dev/null || true)
+        echo "read-ahead of the file's disk ($dev): $(cat "/sys/block/$dev/queue/read_ahead_kb" 2>/dev/null || echo unknown) KiB"
     } | tee "$res/open-pages.txt"
     log "10m: open, cold and warm (20 runs each)"
-    hyperfine --runs 20 --export-json "$res/open-10m.json" \
-        --prepare "python3 -c \"import os; fd = os.open('$db', os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)\"" \
+    hyperfine -N --runs 20 --export-json "$res/open-10m.json" \
+        --prepare "python3 $here/evict.py $db" \
         -n open-cold "$kenmerk query --db $db --hashes $data/empty.txt"
     # The same process on a one-indicator file: what starting up costs.
     head -c 32 "$raw" >"$data/raw-tiny.bin"
     "$kenmerk" db import --raw "$data/raw-tiny.bin" --out "$data/db-tiny.kmk" 2>/dev/null
-    hyperfine --runs 20 --warmup 3 --export-json "$res/open-10m-warm.json" \
+    hyperfine -N --runs 20 --warmup 3 --export-json "$res/open-10m-warm.json" \
         -n open-warm "$kenmerk query --db $db --hashes $data/empty.txt" \
         -n open-warm-tiny-file "$kenmerk query --db $data/db-tiny.kmk --hashes $data/empty.txt"
 fi
