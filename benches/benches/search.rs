@@ -13,10 +13,10 @@
 //!   data of `tools/bench/search/make_data.py` is present
 //!   (`target/bench-search/db-10m.kmk` and `queries-10m.txt`; otherwise a
 //!   message says they were skipped). The 2,000 queries for `Mih`/`Auto`, the
-//!   first 64 for `Flat` (a flat scan applies every query of the batch to
-//!   each cache block, so its time per query does not depend on the batch
-//!   size once it holds more than a few queries), on a 1-thread pool and on
-//!   one thread per core. `open-10m` is `Index::open` + `view()` with the file
+//!   first 256 for `Flat` (a flat scan applies every query of the batch to
+//!   each cache block, which it regroups once per batch, so beyond a few
+//!   dozen queries its time per query hardly depends on the batch size), on a
+//!   1-thread pool and on one thread per core. `open-10m` is `Index::open` + `view()` with the file
 //!   in the page cache; before it, one line reports how much of the mapping
 //!   a fresh open made resident in this process (from `/proc/self/smaps`).
 //!
@@ -43,7 +43,7 @@ const KERNEL_QUERIES: usize = 8;
 const SEARCH_RECORDS: usize = 1_000_000;
 const SEARCH_QUERIES: usize = 500;
 /// Queries of the 10M flat scan (see the module docs).
-const FLAT_10M_QUERIES: usize = 64;
+const FLAT_10M_QUERIES: usize = 256;
 
 /// SplitMix64: fixed output for a fixed seed.
 struct SplitMix64(u64);
