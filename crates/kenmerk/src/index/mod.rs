@@ -299,6 +299,7 @@ impl Index {
     pub fn open(path: &Path) -> Result<Index> {
         let mmap = map::map(path)?;
         let layout = Layout::parse(&mmap).map_err(|e| e.with_path(path))?;
+        map::stream_hashes(&mmap, layout.hashes.offset, layout.hashes.len);
         Ok(Index {
             storage: Storage::Mapped(mmap),
             layout,
