@@ -2,8 +2,9 @@
 //!
 //! This crate is the core: PDQ image hashing that is bit-for-bit Meta's
 //! reference (so hashes interoperate with industry hash lists), decoding of
-//! untrusted files within [`Limits`], and the [`Hash256`] type with Hamming
-//! distance.
+//! untrusted files within [`Limits`], the [`Hash256`] type, exact SIMD
+//! Hamming kernels ([`hamming`]) and indicator files with exact flat and
+//! multi-index search ([`index`]).
 //!
 //! ```no_run
 //! use kenmerk::{DecodeOptions, hash_file};

@@ -98,7 +98,8 @@ pub(crate) struct Layout {
     pub(crate) mih: Option<Span>,
 }
 
-fn corrupt(what: impl Into<String>) -> Error {
+/// An error of kind `Corrupt` whose reason is `what`.
+pub(crate) fn corrupt(what: impl Into<String>) -> Error {
     let what = what.into();
     Error::new(ErrorKind::Corrupt { what: what.clone() }, what)
 }

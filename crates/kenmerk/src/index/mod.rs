@@ -30,7 +30,7 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::hamming::Record;
-use format::{Layout, METADATA_LEN};
+use format::{Layout, METADATA_LEN, corrupt};
 
 pub use search::{Match, Method};
 pub use writer::{WriteOptions, to_bytes, write_atomic};
@@ -124,11 +124,6 @@ impl Indicator {
             quality: b[21],
         })
     }
-}
-
-fn corrupt(what: impl Into<String>) -> Error {
-    let what = what.into();
-    Error::new(ErrorKind::Corrupt { what: what.clone() }, what)
 }
 
 /// A validated indicator file over borrowed bytes.
