@@ -155,20 +155,9 @@ pub struct Chain {
     committed: usize,
 }
 
-/// Lowercase hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex32(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 64 || !text.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
+/// Lowercase hex of a digest or key.
+pub fn hex(bytes: &[u8; 32]) -> String {
+    kenmerk::Hash256::from_bytes(*bytes).to_hex()
 }
 
 impl Chain {
@@ -338,7 +327,7 @@ pub struct State {
     pub next_id: u64,
 }
 
-/// Parses a 64-hex digest as written in the records.
+/// Parses a 64-hex digest or key.
 pub fn parse_digest(text: &str) -> Option<[u8; 32]> {
-    unhex32(text)
+    kenmerk::Hash256::from_hex(text).ok().map(|h| *h.as_bytes())
 }

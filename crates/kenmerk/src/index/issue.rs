@@ -279,17 +279,10 @@ pub fn utc_date(secs: u64) -> String {
     )
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn hex(bytes: &[u8; 32]) -> String {
+    crate::Hash256::from_bytes(*bytes).to_hex()
 }
 
 fn unhex32(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 64 || !text.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
+    crate::Hash256::from_hex(text).ok().map(|h| *h.as_bytes())
 }
