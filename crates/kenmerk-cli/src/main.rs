@@ -9,6 +9,7 @@
 
 mod batch;
 mod db_cmd;
+mod eval_cmd;
 mod hash_cmd;
 mod hash_list;
 mod inputs;
@@ -40,6 +41,8 @@ enum Command {
     /// Make, inspect and check indicator files.
     #[command(subcommand)]
     Db(db_cmd::DbCommand),
+    /// Measure error rates on a corpus: recall per transformation, false positives.
+    Eval(eval_cmd::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,5 +52,6 @@ fn main() -> ExitCode {
         Command::Match(args) => match_cmd::run(args),
         Command::Query(args) => query_cmd::run(args),
         Command::Db(command) => db_cmd::run(command),
+        Command::Eval(args) => eval_cmd::run(args),
     }
 }
