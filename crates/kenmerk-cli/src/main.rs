@@ -10,6 +10,7 @@
 mod batch;
 mod centre_cmd;
 mod db_cmd;
+mod eval_cmd;
 mod hash_cmd;
 mod hash_list;
 mod inputs;
@@ -43,6 +44,8 @@ enum Command {
     Db(db_cmd::DbCommand),
     /// Make an ed25519 key pair for signing issued indicator files.
     Keygen(centre_cmd::KeygenArgs),
+    /// Measure error rates on a corpus: recall per transformation, false positives.
+    Eval(eval_cmd::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,5 +62,6 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Eval(args) => eval_cmd::run(args),
     }
 }
