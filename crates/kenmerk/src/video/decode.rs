@@ -170,6 +170,17 @@ fn open(path: &Path, options: &VideoOptions) -> Result<Opened> {
     });
     let codec = ff::decoder::find(context.id())
         .ok_or_else(|| Error::new(ErrorKind::Unsupported, "no decoder for the video codec"))?;
+    // A first decoder only reads the declared size (opening decodes nothing).
+    let declared = ff::codec::context::Context::from_parameters(stream.parameters())
+        .and_then(|c| c.decoder().open_as(codec))
+        .and_then(|opened| opened.video())
+        .map_err(|e| decode_error("cannot open the video decoder", e))?;
+    let (width, height) = (declared.width(), declared.height());
+    drop(declared);
+    if width == 0 || height == 0 {
+        return Err(Error::decode("the video stream declares no frame size"));
+    }
+    limits.check_dimensions(width, height)?;
     let mut decoder_options = ff::Dictionary::new();
     // The decoder refuses frames larger than this, whatever the bitstream says.
     decoder_options.set(
@@ -181,11 +192,6 @@ fn open(path: &Path, options: &VideoOptions) -> Result<Opened> {
         .open_as_with(codec, decoder_options)
         .and_then(|opened| opened.video())
         .map_err(|e| decode_error("cannot open the video decoder", e))?;
-    let (width, height) = (decoder.width(), decoder.height());
-    if width == 0 || height == 0 {
-        return Err(Error::decode("the video stream declares no frame size"));
-    }
-    limits.check_dimensions(width, height)?;
     let info = VideoInfo {
         width,
         height,
