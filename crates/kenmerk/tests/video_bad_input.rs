@@ -3,11 +3,8 @@
 
 #![cfg(feature = "video")]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::workspace_root;
 use kenmerk::ErrorKind;
 use kenmerk::video::{self, VideoLimits, VideoOptions};
 
@@ -150,4 +147,9 @@ fn limits_are_checked_before_decoding() {
         (640, 272, Some(250))
     );
     assert_eq!(info.fps, 25.0);
+}
+
+/// The workspace root (two levels above this crate's manifest).
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

@@ -13,11 +13,8 @@
 
 #![cfg(feature = "video")]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::workspace_root;
 use kenmerk::video::{self, FrameHash, MatchParams, VideoOptions};
 
 const SAMPLE_HASHES: &str = "testdata/threatexchange/vpdq/sample-hashes";
@@ -225,4 +222,9 @@ fn sample_video_match_decisions_equal_meta() {
     }
     // The diagonal always matches; some distinct pairs do too.
     assert!(matches > names.len(), "only {matches} matching pairs");
+}
+
+/// The workspace root (two levels above this crate's manifest).
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

@@ -367,14 +367,14 @@ impl Sampler<'_> {
             .check_dimensions(frame.width(), frame.height())?;
         let number = if self.options.keyframes_only {
             self.number_from_timestamp(frame).unwrap_or(number)
-        } else if number % self.step == 0 {
+        } else if number.is_multiple_of(self.step) {
             number
         } else {
             return Ok(());
         };
         let frame_number = u32::try_from(number)
             .map_err(|_| Error::limits("frame number does not fit in 32 bits"))?;
-        self.to_rgb(frame)?;
+        self.convert_to_rgb(frame)?;
         let pixels = PixelBuffer::new(
             self.rgb.data(0),
             self.width as usize,
@@ -401,7 +401,7 @@ impl Sampler<'_> {
     }
 
     /// Converts `frame` to RGB24 at the stream's size into `self.rgb`.
-    fn to_rgb(&mut self, frame: &ff::frame::Video) -> Result<()> {
+    fn convert_to_rgb(&mut self, frame: &ff::frame::Video) -> Result<()> {
         let stale = self.scaler.as_ref().is_none_or(|s| {
             let input = s.input();
             input.format != frame.format()
