@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash tools/video/install-ffmpeg.sh   # FFmpeg's libraries (video support), if missing
 cargo build --release --quiet -p kenmerk-cli
 kenmerk=target/release/kenmerk
 out=target/demo

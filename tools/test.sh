@@ -14,4 +14,7 @@ if [ -d ../shared/testdata/threatexchange ] && [ ! -f target/reference-pixels/in
   python3 tools/reference/dump_pixels.py --out target/reference-pixels
 fi
 
+# FFmpeg's libraries for the CLI's video support (installed only if missing).
+bash tools/video/install-ffmpeg.sh
+
 cargo test --workspace

@@ -50,7 +50,7 @@ pub(crate) enum KindArg {
 
 /// Arguments of `kenmerk db import`.
 #[derive(clap::Args, Debug)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["hashes", "raw"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["hashes", "raw", "vpdq"])))]
 pub(crate) struct ImportArgs {
     /// Text list: one 64-hex hash per line, or Meta's CSV `hash,quality[,...]`; a header
     /// line is allowed. Indicator ids are the 0-based line numbers.
@@ -60,6 +60,11 @@ pub(crate) struct ImportArgs {
     /// ids are the 0-based record numbers.
     #[arg(long)]
     raw: Option<PathBuf>,
+    /// vPDQ lists (`frame,quality,hash,timestamp` lines), one video indicator per file;
+    /// indicator ids are the 0-based file positions. Stores each video's distinct frames of
+    /// quality 50 or more as media kind video.
+    #[arg(long, num_args = 1.., conflicts_with = "kind")]
+    vpdq: Vec<PathBuf>,
     /// The indicator file to write (atomically).
     #[arg(long)]
     out: PathBuf,
@@ -99,14 +104,14 @@ fn import(args: ImportArgs) -> Result<(), String> {
     let entries = match (&args.hashes, &args.raw) {
         (Some(path), _) => hash_list::read_text(path)?,
         (_, Some(path)) => hash_list::read_raw(path)?,
-        _ => unreachable!("clap requires one source"),
+        _ => Vec::new(), // --vpdq
     };
     let kind = match args.kind {
         KindArg::Image => MediaKind::Image,
         KindArg::Video => MediaKind::Video,
         KindArg::Other => MediaKind::Other,
     };
-    let indicators: Vec<_> = entries
+    let mut indicators: Vec<_> = entries
         .iter()
         .map(|e| {
             let meta = Indicator {
@@ -119,6 +124,9 @@ fn import(args: ImportArgs) -> Result<(), String> {
             (e.hash, meta)
         })
         .collect();
+    if !args.vpdq.is_empty() {
+        indicators = crate::video_import::records(&args.vpdq)?;
+    }
     let options = WriteOptions {
         db_version: args.db_version,
         created: std::time::SystemTime::now()

@@ -18,6 +18,9 @@ mod match_cmd;
 mod output;
 mod query_cmd;
 mod search_args;
+mod video_args;
+mod video_cmd;
+mod video_import;
 
 use std::process::ExitCode;
 
@@ -33,9 +36,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print the PDQ hash and quality of images.
+    /// Print the PDQ hash and quality of images (or, with --video, vPDQ of videos).
     Hash(hash_cmd::HashArgs),
-    /// Hash images and match them against an indicator file.
+    /// Hash images (or, with --video, videos) and match them against an indicator file.
     Match(match_cmd::MatchArgs),
     /// Match a list of hashes against an indicator file.
     Query(query_cmd::QueryArgs),
