@@ -15,3 +15,6 @@ if [ -d ../shared/testdata/threatexchange ] && [ ! -f target/reference-pixels/in
 fi
 
 cargo test --workspace
+
+# kenmerk's C library as C programs use it (examples/c), also under valgrind.
+bash tools/ffi/test-c.sh
