@@ -13,7 +13,7 @@ use kenmerk_ffi::*;
 /// A PNG with enough detail for quality 100.
 fn png() -> Vec<u8> {
     let img = image::RgbImage::from_fn(120, 90, |x, y| {
-        image::Rgb([(x * 7 ^ y * 3) as u8, (x * y) as u8, (y * 11) as u8])
+        image::Rgb([((x * 7) ^ (y * 3)) as u8, (x * y) as u8, (y * 11) as u8])
     });
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
@@ -65,10 +65,8 @@ fn search_follows_the_capacity_contract() {
     let index = open_bytes(&to_bytes(&entries, &WriteOptions::default()));
     let mut len = 0usize;
     // SAFETY: live handle, valid out pointer.
-    assert_eq!(
-        unsafe { kenmerk_index_len(index, &mut len) },
-        kenmerk_result::Ok
-    );
+    let r = unsafe { kenmerk_index_len(index, &mut len) };
+    assert_eq!(r, kenmerk_result::Ok);
     assert_eq!(len, 3);
 
     let query = target.as_bytes();
@@ -171,10 +169,8 @@ fn bad_input_gives_codes_and_leaves_outputs_alone() {
     let mut index = ptr::null_mut();
     let missing = CString::new("/nonexistent/order.kmk").unwrap();
     // SAFETY: valid C string and out pointer.
-    assert_eq!(
-        unsafe { kenmerk_index_open(missing.as_ptr(), &mut index) },
-        kenmerk_result::Io
-    );
+    let r = unsafe { kenmerk_index_open(missing.as_ptr(), &mut index) };
+    assert_eq!(r, kenmerk_result::Io);
     // SAFETY: valid bytes and out pointer.
     let r = unsafe { kenmerk_index_open_bytes(junk.as_ptr(), junk.len(), &mut index) };
     assert_eq!((r, index), (kenmerk_result::Corrupt, ptr::null_mut()));
