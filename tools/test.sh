@@ -18,3 +18,10 @@ fi
 bash tools/video/install-ffmpeg.sh
 
 cargo test --workspace
+
+# kenmerk's C library as C programs use it (examples/c), also under valgrind.
+bash tools/ffi/test-c.sh
+
+# The Python bindings (abi3 wheel, fresh-venv install, pytest against the
+# CLI) and the PySpark example in Spark local mode.
+bash tools/python/test.sh

@@ -101,3 +101,8 @@ pub fn hash_file_dihedral(path: &Path, options: &DecodeOptions) -> Result<PdqDih
 pub fn hash_pixels(pixels: &PixelBuffer<'_>) -> PdqHash {
     with_hasher(|h| h.hash(pixels))
 }
+
+/// PDQ hashes of the eight dihedral variants of a decoded pixel buffer.
+pub fn hash_pixels_dihedral(pixels: &PixelBuffer<'_>) -> PdqDihedral {
+    with_hasher(|h| h.hash_dihedral(pixels))
+}

@@ -1,0 +1,73 @@
+"""Type stubs of kenmerk's native module (re-exported by ``kenmerk``)."""
+
+import os
+from typing import Iterable, List, Literal, Optional, Sequence, Tuple, Union, overload
+
+ImageInput = Union[str, "os.PathLike[str]", bytes, bytearray]
+"""A path to an image file, or its encoded bytes (JPEG, PNG, WebP, GIF, BMP, TIFF)."""
+
+Match = Tuple[int, int]
+"""``(indicator, distance)``: the indicator's id and the Hamming distance in bits."""
+
+__version__: str
+QUALITY_THRESHOLD: int
+"""Hashes with a lower quality have too little detail to match (50)."""
+DEFAULT_RADIUS: int
+"""PDQ's customary match radius (31)."""
+
+class KenmerkError(Exception):
+    """An input kenmerk cannot use."""
+
+    kind: str
+    """decode, limits, unsupported, corrupt, version, io, invalid_input, expired or other."""
+    path: Optional[str]
+    """The file the error is about, if any."""
+
+def hash_image(image: ImageInput) -> Tuple[str, int]:
+    """PDQ hash and quality (0-100) of an image file or encoded bytes."""
+
+def hash_image_dihedral(image: ImageInput) -> Tuple[List[str], int]:
+    """The 8 hashes (orig, rot90, rot180, rot270, flipx, flipy, flipplus1,
+    flipminus1) and the quality."""
+
+@overload
+def hash_images(
+    images: Iterable[ImageInput], dihedral: Literal[False] = ...
+) -> List[Union[Tuple[str, int], KenmerkError]]: ...
+@overload
+def hash_images(
+    images: Iterable[ImageInput], dihedral: Literal[True]
+) -> List[Union[Tuple[List[str], int], KenmerkError]]: ...
+def hash_images(
+    images: Iterable[ImageInput], dihedral: bool = False
+) -> List[Union[Tuple[str, int], Tuple[List[str], int], KenmerkError]]:
+    """Hashes many images on all cores without the GIL; a failed input's
+    entry is a KenmerkError instance (not raised)."""
+
+class Index:
+    """A memory-mapped indicator file, validated on open; immutable and
+    safe to share between threads."""
+
+    def __init__(self, path: Union[str, "os.PathLike[str]"]) -> None: ...
+    @overload
+    def match(
+        self, query: str, radius: int = 31, dihedral: Literal[False] = ...
+    ) -> List[Match]: ...
+    @overload
+    def match(
+        self, query: Sequence[str], radius: int = 31, *, dihedral: Literal[True]
+    ) -> List[Match]: ...
+    def match(
+        self, query: Union[str, Sequence[str]], radius: int = 31, dihedral: bool = False
+    ) -> List[Match]:
+        """Every indicator within ``radius`` bits, closest first."""
+    def match_many(
+        self,
+        queries: Iterable[Union[str, Sequence[str]]],
+        radius: int = 31,
+        dihedral: bool = False,
+    ) -> List[List[Match]]:
+        """``match`` for many queries in one pass, on all cores, without the GIL."""
+    def verify(self) -> None:
+        """Checks the digests and every record (O(n)); raises KenmerkError."""
+    def __len__(self) -> int: ...

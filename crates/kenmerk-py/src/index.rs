@@ -1,0 +1,151 @@
+//! `kenmerk.Index`: a memory-mapped indicator file searched from Python.
+//!
+//! Opening maps the file and validates its header in O(1). The object is
+//! immutable and safe to share between Python threads; searches release
+//! the GIL. A search takes hex hashes as `hash_image` returns them; with
+//! `dihedral=True` a query is the list of eight hashes from
+//! `hash_image_dihedral`, and an indicator matches once, at the smallest
+//! distance of any variant.
+
+use std::path::PathBuf;
+
+use kenmerk::Hash256;
+use kenmerk::index::Method;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::to_py_err;
+
+/// PDQ's customary match radius.
+pub(crate) const DEFAULT_RADIUS: u32 = 31;
+
+/// An indicator file (`.kmk`), memory-mapped and validated on open.
+///
+/// `Index(path)`; `len(index)` is the number of indicators.
+#[pyclass(module = "kenmerk", frozen)]
+pub(crate) struct Index {
+    inner: kenmerk::index::Index,
+    path: PathBuf,
+}
+
+fn parse_hex(hex: &str) -> PyResult<Hash256> {
+    hex.parse()
+        .map_err(|e: kenmerk::Error| PyValueError::new_err(format!("{hex:?}: {}", e.reason())))
+}
+
+/// One query's hashes: a hex string, or (dihedral) a sequence of 8.
+fn query_group(query: &Bound<'_, PyAny>, dihedral: bool) -> PyResult<Vec<Hash256>> {
+    if let Ok(hex) = query.cast::<PyString>() {
+        if dihedral {
+            return Err(PyTypeError::new_err(
+                "dihedral=True takes the list of 8 hashes from hash_image_dihedral, not one hash",
+            ));
+        }
+        return Ok(vec![parse_hex(&hex.to_cow()?)?]);
+    }
+    if !dihedral {
+        return Err(PyTypeError::new_err(
+            "expected a hex hash (str); pass dihedral=True for the 8 hashes of hash_image_dihedral",
+        ));
+    }
+    let hexes: Vec<String> = query.extract()?;
+    if hexes.len() != 8 {
+        return Err(PyValueError::new_err(format!(
+            "dihedral queries have 8 hashes, got {}",
+            hexes.len()
+        )));
+    }
+    hexes.iter().map(|h| parse_hex(h)).collect()
+}
+
+impl Index {
+    /// Searches groups without the GIL; one list of matches per group.
+    fn search(
+        &self,
+        py: Python<'_>,
+        groups: Vec<Vec<Hash256>>,
+        radius: u32,
+    ) -> PyResult<Vec<Vec<(u64, u32)>>> {
+        let count = groups.len();
+        let matches = py
+            .detach(|| {
+                self.inner
+                    .view()
+                    .search_groups(&groups, radius, Method::Auto)
+            })
+            .map_err(|e| to_py_err(py, &e.with_path(&self.path)))?;
+        let mut out = vec![Vec::new(); count];
+        for m in matches {
+            out[m.query].push((m.indicator, m.distance));
+        }
+        Ok(out)
+    }
+}
+
+#[pymethods]
+impl Index {
+    /// Opens the indicator file at `path` (str or os.PathLike).
+    #[new]
+    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let inner = py
+            .detach(|| kenmerk::index::Index::open(&path))
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(Index { inner, path })
+    }
+
+    /// Every indicator within Hamming distance `radius` of `query`, as
+    /// `[(indicator, distance)]`, closest first (ties by indicator id).
+    /// Exact: nothing within the radius is missed. Check the quality first:
+    /// hashes below `QUALITY_THRESHOLD` should not be matched.
+    #[pyo3(signature = (query, radius = DEFAULT_RADIUS, dihedral = false))]
+    fn r#match(
+        &self,
+        py: Python<'_>,
+        query: &Bound<'_, PyAny>,
+        radius: u32,
+        dihedral: bool,
+    ) -> PyResult<Vec<(u64, u32)>> {
+        let group = query_group(query, dihedral)?;
+        Ok(self
+            .search(py, vec![group], radius)?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// `match` for many queries in one pass over the file, on all cores and
+    /// without the GIL: one list of matches per query, in order.
+    #[pyo3(signature = (queries, radius = DEFAULT_RADIUS, dihedral = false))]
+    fn match_many(
+        &self,
+        py: Python<'_>,
+        queries: &Bound<'_, PyAny>,
+        radius: u32,
+        dihedral: bool,
+    ) -> PyResult<Vec<Vec<(u64, u32)>>> {
+        let groups = queries
+            .try_iter()?
+            .map(|q| query_group(&q?, dihedral))
+            .collect::<PyResult<Vec<_>>>()?;
+        self.search(py, groups, radius)
+    }
+
+    /// Checks both digests and every record, in O(n); raises `KenmerkError`
+    /// (kind `corrupt`) if the file was damaged or altered.
+    fn verify(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.inner.view().verify())
+            .map_err(|e| to_py_err(py, &e.with_path(&self.path)))
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.view().len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "kenmerk.Index({:?}, indicators={})",
+            self.path.display().to_string(),
+            self.inner.view().len()
+        )
+    }
+}
