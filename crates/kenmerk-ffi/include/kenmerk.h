@@ -23,6 +23,9 @@
 // The usual PDQ match radius (Hamming distance, in bits).
 #define KENMERK_DEFAULT_RADIUS 31
 
+// Length of an ed25519 public key in bytes.
+#define KENMERK_PUBLIC_KEY_BYTES 32
+
 // The outcome of a call. `KENMERK_RESULT_OK` (0) is success; every other
 // value is a failure, and the call then wrote none of its outputs (the one
 // exception, `KENMERK_RESULT_INSUFFICIENT_CAPACITY`, is documented where it
@@ -67,6 +70,11 @@ enum kenmerk_result
   KENMERK_RESULT_INSUFFICIENT_CAPACITY = 11,
   // A failure of a kind this version of the C ABI does not name yet.
   KENMERK_RESULT_OTHER = 12,
+  // The indicator file's validity period has not begun.
+  KENMERK_RESULT_NOT_YET_VALID = 13,
+  // The indicator file is not signed with the given key, or was altered
+  // after signing.
+  KENMERK_RESULT_SIGNATURE = 14,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -219,6 +227,24 @@ kenmerk_result kenmerk_hash_pixels_dihedral(const uint8_t *pixels,
 // `path` must be a NUL-terminated string; `out` must be valid for writing a
 // pointer.
 kenmerk_result kenmerk_index_open(const char *path, kenmerk_index **out);
+
+// Opens an issued indicator file as `kenmerk_index_open` does, and also
+// checks that it was signed with `public_key` (the 32 bytes that the hex
+// digits of the Centre's `NAME.pub` file spell, in order) and that no byte
+// of it changed since (one pass over the file). Every open refuses an
+// issued file outside its validity period.
+//
+// Returns `KENMERK_RESULT_SIGNATURE` if the file is not signed, signed
+// with another key or altered; `KENMERK_RESULT_EXPIRED` or
+// `KENMERK_RESULT_NOT_YET_VALID` outside the period; `KENMERK_RESULT_INVALID_ARGUMENT`
+// if the 32 bytes are not a valid ed25519 public key.
+//
+// # Safety
+// `path` must be a NUL-terminated string; `public_key` must point to 32
+// readable bytes; `out` must be valid for writing a pointer.
+kenmerk_result kenmerk_index_open_signed(const char *path,
+                                         const uint8_t *public_key,
+                                         kenmerk_index **out);
 
 // Opens an indicator file held in memory: the `len` bytes at `bytes` are
 // copied, validated as by `kenmerk_index_open`, and may be freed once the

@@ -113,6 +113,44 @@ pub unsafe extern "C" fn kenmerk_index_open(
     })
 }
 
+/// Length of an ed25519 public key in bytes.
+pub const KENMERK_PUBLIC_KEY_BYTES: usize = 32;
+
+/// Opens an issued indicator file as `kenmerk_index_open` does, and also
+/// checks that it was signed with `public_key` (the 32 bytes that the hex
+/// digits of the Centre's `NAME.pub` file spell, in order) and that no byte
+/// of it changed since (one pass over the file). Every open refuses an
+/// issued file outside its validity period.
+///
+/// Returns `KENMERK_RESULT_SIGNATURE` if the file is not signed, signed
+/// with another key or altered; `KENMERK_RESULT_EXPIRED` or
+/// `KENMERK_RESULT_NOT_YET_VALID` outside the period; `KENMERK_RESULT_INVALID_ARGUMENT`
+/// if the 32 bytes are not a valid ed25519 public key.
+///
+/// # Safety
+/// `path` must be a NUL-terminated string; `public_key` must point to 32
+/// readable bytes; `out` must be valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kenmerk_index_open_signed(
+    path: *const c_char,
+    public_key: *const u8,
+    out: *mut *mut kenmerk_index,
+) -> kenmerk_result {
+    guard(|| {
+        check_ptr(path, "path")?;
+        // SAFETY: the caller guarantees 32 readable bytes at `public_key`.
+        let key = unsafe { input_array::<KENMERK_PUBLIC_KEY_BYTES>(public_key, "public_key") }?;
+        check_ptr(out, "out")?;
+        // SAFETY: non-NULL (checked) and NUL-terminated per the contract.
+        let path = path_from(unsafe { CStr::from_ptr(path) })?;
+        let key = kenmerk::index::PublicKey::from_bytes(key)?;
+        let index = Index::open_signed(&path, &key)?;
+        // SAFETY: `out` was checked above.
+        unsafe { give(index, out) };
+        Ok(())
+    })
+}
+
 /// Opens an indicator file held in memory: the `len` bytes at `bytes` are
 /// copied, validated as by `kenmerk_index_open`, and may be freed once the
 /// call returns.

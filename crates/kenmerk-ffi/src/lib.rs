@@ -48,9 +48,9 @@ pub use hash::{
     kenmerk_hash_pixels, kenmerk_hash_pixels_dihedral, kenmerk_pixel_format,
 };
 pub use index::{
-    kenmerk_index, kenmerk_index_free, kenmerk_index_len, kenmerk_index_open,
-    kenmerk_index_open_bytes, kenmerk_index_search, kenmerk_index_search_dihedral,
-    kenmerk_index_verify, kenmerk_match,
+    KENMERK_PUBLIC_KEY_BYTES, kenmerk_index, kenmerk_index_free, kenmerk_index_len,
+    kenmerk_index_open, kenmerk_index_open_bytes, kenmerk_index_open_signed, kenmerk_index_search,
+    kenmerk_index_search_dihedral, kenmerk_index_verify, kenmerk_match,
 };
 pub use result::{kenmerk_result, kenmerk_result_message};
 

@@ -53,6 +53,11 @@ pub enum kenmerk_result {
     InsufficientCapacity = 11,
     /// A failure of a kind this version of the C ABI does not name yet.
     Other = 12,
+    /// The indicator file's validity period has not begun.
+    NotYetValid = 13,
+    /// The indicator file is not signed with the given key, or was altered
+    /// after signing.
+    Signature = 14,
 }
 
 impl From<&Error> for kenmerk_result {
@@ -66,6 +71,8 @@ impl From<&Error> for kenmerk_result {
             ErrorKind::Io => kenmerk_result::Io,
             ErrorKind::InvalidInput => kenmerk_result::InvalidArgument,
             ErrorKind::Expired => kenmerk_result::Expired,
+            ErrorKind::NotYetValid => kenmerk_result::NotYetValid,
+            ErrorKind::Signature => kenmerk_result::Signature,
             _ => kenmerk_result::Other,
         }
     }
@@ -78,7 +85,7 @@ impl From<Error> for kenmerk_result {
 }
 
 /// The message of each value, indexed by value, NUL-terminated.
-const MESSAGES: [&str; 13] = [
+const MESSAGES: [&str; 15] = [
     "success\0",
     "a required pointer argument was NULL\0",
     "internal error in the kenmerk library (a bug; please report it)\0",
@@ -92,6 +99,8 @@ const MESSAGES: [&str; 13] = [
     "the indicator file is outside its validity period\0",
     "the output buffer is too small\0",
     "other error\0",
+    "the indicator file is not yet valid\0",
+    "the indicator file is not signed with the given key, or was altered after signing\0",
 ];
 
 const UNKNOWN: &str = "unknown result code\0";
@@ -125,13 +134,14 @@ mod tests {
     #[test]
     fn every_value_has_its_message() {
         assert_eq!(message(kenmerk_result::Ok as u32), "success");
+        assert_eq!(message(kenmerk_result::Other as u32), "other error");
         assert_eq!(
-            message(kenmerk_result::Other as u32),
-            "other error",
+            message(kenmerk_result::Signature as u32),
+            "the indicator file is not signed with the given key, or was altered after signing",
             "the table must cover the last value"
         );
         assert_eq!(
-            message(kenmerk_result::Other as u32 + 1),
+            message(kenmerk_result::Signature as u32 + 1),
             "unknown result code"
         );
         assert_eq!(message(u32::MAX), "unknown result code");

@@ -191,3 +191,68 @@ fn bad_input_gives_codes_and_leaves_outputs_alone() {
     };
     assert_eq!(r, kenmerk_result::InvalidArgument);
 }
+
+#[test]
+fn signed_files_open_only_with_their_key_and_within_their_period() {
+    use ed25519_dalek::{Signer, SigningKey};
+    use kenmerk::index::{IssueRequest, PublicKey, issue};
+
+    let hash = Hash256::from_bytes([0x5a; 32]);
+    let plain = to_bytes(
+        &[(hash, Indicator::image(4, 100))],
+        &WriteOptions::default(),
+    );
+    let signer = SigningKey::from_bytes(&[1; 32]);
+    let public = PublicKey::from_bytes(signer.verifying_key().to_bytes()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, from: u64, until: u64| {
+        let request = IssueRequest {
+            issued_to: "provider".into(),
+            valid_from: from,
+            valid_until: until,
+            issued_at: from,
+        };
+        let bytes = issue::issue(&plain, &request, &public, |m| signer.sign(m).to_bytes()).unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        CString::new(path.to_str().unwrap()).unwrap()
+    };
+    let open = |path: &CString, key: &[u8; 32]| {
+        let mut index = ptr::null_mut();
+        // SAFETY: a NUL-terminated path, 32 key bytes and a valid out pointer.
+        let result = unsafe { kenmerk_index_open_signed(path.as_ptr(), key.as_ptr(), &mut index) };
+        // SAFETY: NULL or a handle just opened.
+        unsafe { kenmerk_index_free(index) };
+        (result, index.is_null())
+    };
+    let current = write("current.kmk", 0, u64::MAX);
+    assert_eq!(
+        open(&current, public.as_bytes()),
+        (kenmerk_result::Ok, false)
+    );
+    let other = SigningKey::from_bytes(&[2; 32]).verifying_key().to_bytes();
+    assert_eq!(open(&current, &other), (kenmerk_result::Signature, true));
+    let expired = write("expired.kmk", 0, 1);
+    assert_eq!(
+        open(&expired, public.as_bytes()),
+        (kenmerk_result::Expired, true)
+    );
+    let future = write("future.kmk", u64::MAX - 1, u64::MAX);
+    assert_eq!(
+        open(&future, public.as_bytes()),
+        (kenmerk_result::NotYetValid, true)
+    );
+    // The plain open refuses the period too.
+    let mut index = ptr::null_mut();
+    // SAFETY: as above.
+    let result = unsafe { kenmerk_index_open(expired.as_ptr(), &mut index) };
+    assert_eq!((result, index.is_null()), (kenmerk_result::Expired, true));
+    // NULL key.
+    let mut index = ptr::null_mut();
+    // SAFETY: NULL is what is being tested; the function checks it.
+    let result = unsafe { kenmerk_index_open_signed(current.as_ptr(), ptr::null(), &mut index) };
+    assert_eq!(
+        (result, index.is_null()),
+        (kenmerk_result::NullParameter, true)
+    );
+}

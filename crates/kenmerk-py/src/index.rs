@@ -22,7 +22,10 @@ pub(crate) const DEFAULT_RADIUS: u32 = 31;
 
 /// An indicator file (`.kmk`), memory-mapped and validated on open.
 ///
-/// `Index(path)`; `len(index)` is the number of indicators.
+/// `Index(path, pubkey=None)`; `len(index)` is the number of indicators.
+/// An issued file is refused outside its validity period. With `pubkey`
+/// (the path of the Centre's `NAME.pub`), the file must also be signed with
+/// that key and unaltered (one digest pass over the file on open).
 #[pyclass(module = "kenmerk", frozen)]
 pub(crate) struct Index {
     inner: kenmerk::index::Index,
@@ -85,11 +88,17 @@ impl Index {
 
 #[pymethods]
 impl Index {
-    /// Opens the indicator file at `path` (str or os.PathLike).
+    /// Opens the indicator file at `path` (str or os.PathLike); with
+    /// `pubkey` (path of a public key file), checks its signature too.
     #[new]
-    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+    #[pyo3(signature = (path, pubkey = None))]
+    fn new(py: Python<'_>, path: PathBuf, pubkey: Option<PathBuf>) -> PyResult<Self> {
         let inner = py
-            .detach(|| kenmerk::index::Index::open(&path))
+            .detach(|| match &pubkey {
+                Some(key) => kenmerk::index::PublicKey::read(key)
+                    .and_then(|key| kenmerk::index::Index::open_signed(&path, &key)),
+                None => kenmerk::index::Index::open(&path),
+            })
             .map_err(|e| to_py_err(py, &e))?;
         Ok(Index { inner, path })
     }

@@ -41,6 +41,8 @@ fn kind_name(kind: &kenmerk::ErrorKind) -> &'static str {
         K::Io => "io",
         K::InvalidInput => "invalid_input",
         K::Expired => "expired",
+        K::NotYetValid => "not_yet_valid",
+        K::Signature => "signature",
         _ => "other",
     }
 }

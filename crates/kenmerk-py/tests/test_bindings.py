@@ -177,3 +177,30 @@ def test_one_index_shared_by_threads(index_path, files):
     for t in threads:
         t.join()
     assert results == [expected] * 4
+
+
+def test_issued_files_check_period_and_key(cli, index_path, tmp_path):
+    def kenmerk_cli(*args):
+        subprocess.run([str(cli), *args], check=True, capture_output=True)
+
+    kenmerk_cli("keygen", "--out", str(tmp_path / "centre"))
+    kenmerk_cli("keygen", "--out", str(tmp_path / "other"))
+    periods = {"current": ("2020-01-01", "2999-12-31"), "expired": ("2020-01-01", "2020-12-31"),
+               "future": ("2999-01-01", "2999-12-31")}
+    for name, (start, end) in periods.items():
+        kenmerk_cli("db", "issue", "--db", str(index_path), "--to", "provider", "--valid-from", start,
+                    "--valid-until", end, "--key", str(tmp_path / "centre.key"),
+                    "--out", str(tmp_path / f"{name}.kmk"))
+    centre = tmp_path / "centre.pub"
+    index = kenmerk.Index(tmp_path / "current.kmk", pubkey=centre)
+    assert len(index) == len(kenmerk.Index(index_path))
+    for name, kind in [("expired", "expired"), ("future", "not_yet_valid")]:
+        with pytest.raises(kenmerk.KenmerkError) as err:
+            kenmerk.Index(tmp_path / f"{name}.kmk", pubkey=centre)
+        assert err.value.kind == kind
+    with pytest.raises(kenmerk.KenmerkError) as err:
+        kenmerk.Index(tmp_path / "current.kmk", pubkey=tmp_path / "other.pub")
+    assert err.value.kind == "signature"
+    with pytest.raises(kenmerk.KenmerkError) as err:
+        kenmerk.Index(index_path, pubkey=centre)
+    assert err.value.kind == "signature" and "not signed" in str(err.value)

@@ -48,7 +48,15 @@ class Index:
     """A memory-mapped indicator file, validated on open; immutable and
     safe to share between threads."""
 
-    def __init__(self, path: Union[str, "os.PathLike[str]"]) -> None: ...
+    def __init__(
+        self,
+        path: Union[str, "os.PathLike[str]"],
+        pubkey: Optional[Union[str, "os.PathLike[str]"]] = None,
+    ) -> None:
+        """Opens ``path``; an issued file outside its period raises KenmerkError
+        (kind ``expired`` or ``not_yet_valid``). With ``pubkey`` (the Centre's
+        ``NAME.pub``) the file must be signed with it and unaltered (kind
+        ``signature`` otherwise)."""
     @overload
     def match(
         self, query: str, radius: int = 31, dihedral: Literal[False] = ...
