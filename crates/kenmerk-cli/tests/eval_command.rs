@@ -36,18 +36,13 @@ fn corpus() -> tempfile::TempDir {
 
 fn run_eval(corpus: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
-        "eval",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
         "--transforms",
         "jpeg50,mirror,rotate90,crop5,noise",
         "--seed",
         "3",
     ];
     args.extend_from_slice(extra);
-    kenmerk(&args)
+    eval_with(corpus, out, &args)
 }
 
 fn check_rate_fields(value: &Value, fields: &[&str], context: &str) {
@@ -176,19 +171,24 @@ fn writes_the_report_and_reruns_byte_identically() {
     }
 }
 
+/// `kenmerk eval --corpus CORPUS --out OUT EXTRA...`.
+fn eval_with(corpus: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "eval",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    kenmerk(&args)
+}
+
 #[test]
 fn bad_options_are_refused_with_the_valid_choices() {
     let corpus = corpus();
     let out = tempfile::tempdir().unwrap();
-    let run = kenmerk(&[
-        "eval",
-        "--corpus",
-        corpus.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--transforms",
-        "jpeg50,sepia",
-    ]);
+    let run = eval_with(corpus.path(), out.path(), &["--transforms", "jpeg50,sepia"]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
@@ -196,26 +196,15 @@ fn bad_options_are_refused_with_the_valid_choices() {
         "{stderr}"
     );
 
-    let run = kenmerk(&[
-        "eval",
-        "--corpus",
-        corpus.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--algorithms",
-        "phash",
-    ]);
+    let run = eval_with(corpus.path(), out.path(), &["--algorithms", "phash"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("pdq"));
 
-    let missing = corpus.path().join("nope");
-    let run = kenmerk(&[
-        "eval",
-        "--corpus",
-        missing.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let run = eval_with(corpus.path(), out.path(), &["--thresholds", "31,300"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("300"));
+
+    let run = eval_with(&corpus.path().join("nope"), out.path(), &[]);
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("nope"));
 }

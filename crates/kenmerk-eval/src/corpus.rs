@@ -95,8 +95,19 @@ fn decode_rgb(bytes: &[u8], limits: &Limits) -> Result<RgbImage, Error> {
     let decoder = reader.into_decoder().map_err(decode_error)?;
     let (w, h) = image::ImageDecoder::dimensions(&decoder);
     limits.check_dimensions(w, h)?;
+    // The output buffer is allocated outside the decoder: count it too.
+    let output = image::ImageDecoder::total_bytes(&decoder);
+    if output > limits.max_decoder_alloc {
+        return Err(Error::new(
+            ErrorKind::Limits,
+            format!(
+                "decoding the {w}x{h} image needs {output} bytes, over the limit of {} bytes",
+                limits.max_decoder_alloc
+            ),
+        ));
+    }
     let mut budget = image::Limits::default();
-    budget.max_alloc = Some(limits.max_decoder_alloc);
+    budget.max_alloc = Some(limits.max_decoder_alloc - output);
     let mut decoder = decoder;
     image::ImageDecoder::set_limits(&mut decoder, budget).map_err(decode_error)?;
     let decoded = catch_unwind(AssertUnwindSafe(|| DynamicImage::from_decoder(decoder)))

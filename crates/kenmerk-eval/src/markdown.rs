@@ -294,7 +294,10 @@ fn equal_error_section(md: &mut String, eval: &Evaluation) {
         "## Equal-error thresholds\n\nThe threshold at which the false-positive \
          rate and the miss rate (all transformations pooled) are closest. It is \
          a summary of the trade-off, not a recommended setting: detection of \
-         known material usually wants far fewer false positives than misses.\n\n\
+         known material usually wants far fewer false positives than misses. \
+         Pooling includes edits that no threshold below the unrelated range can \
+         undo (rotations, crops, borders), which pushes the threshold up; \
+         `report.json` has the equal-error threshold of each transformation.\n\n\
          | algorithm | threshold | false-positive rate | miss rate |\n|---|---|---|---|"
     );
     for r in &eval.results {
@@ -342,6 +345,28 @@ fn tail_section(md: &mut String, pdq: &AlgorithmResult) {
             false_positive_cell(&pdq.unrelated.proportion_at_most(t)),
             sci(model.normal(t)),
             sci(model.binomial(t))
+        );
+    }
+    // Where the corpus does show false positives, set model against count.
+    if let Some(t) = (0..=256u32).find(|&t| pdq.unrelated.at_most(t) >= 2) {
+        let measured = pdq.unrelated.proportion_at_most(t);
+        let _ = writeln!(
+            md,
+            "\nCheck against the data: the smallest threshold at which this corpus \
+             shows at least two false positives is {t}, with a measured rate of {} \
+             (95% interval {} to {}); the normal model predicts {} and the binomial \
+             model {} there. {}",
+            sci(measured.rate),
+            sci(measured.lower95),
+            sci(measured.upper95),
+            sci(model.normal(t)),
+            sci(model.binomial(t)),
+            if model.normal(t).max(model.binomial(t)) < measured.lower95 {
+                "The measured tail is heavier than both models, so the models' \
+                 figures at lower thresholds are likely too low."
+            } else {
+                "The models are consistent with the count there."
+            }
         );
     }
     let _ = writeln!(md);

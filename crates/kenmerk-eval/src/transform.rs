@@ -127,7 +127,8 @@ impl Transform {
                 "each side scaled by {f} (rounded, at least 1 px), triangle (bilinear) filter"
             ),
             Transform::Blur(s) => format!(
-                "Gaussian blur, sigma {s} px (`image::imageops::blur`, kernel to about 3 sigma, edges clamped)"
+                "Gaussian blur, sigma {s} px (`image::imageops::blur`: separable kernel of {} taps, edges clamped)",
+                blur_taps(*s)
             ),
             Transform::Noise => format!(
                 "additive Gaussian noise, sigma {NOISE_SIGMA} levels, independent per pixel and channel, clamped; ChaCha8 seeded from the run's seed and the file name"
@@ -260,6 +261,13 @@ impl fmt::Display for UnknownTransform {
 
 impl std::error::Error for UnknownTransform {}
 
+/// Kernel length the `image` crate (0.25) uses for a Gaussian of `sigma`,
+/// for the report's definition.
+fn blur_taps(sigma: f32) -> u32 {
+    let size = ((((sigma - 0.8) / 0.3) + 1.0) * 2.0 + 1.0).max(3.0) as u32;
+    size | 1
+}
+
 /// Encodes as JPEG at `quality` and decodes again.
 fn jpeg_round_trip(img: &RgbImage, quality: u8) -> RgbImage {
     let mut bytes = Vec::new();
@@ -315,6 +323,8 @@ mod tests {
         ] {
             assert!(names.iter().any(|n| n == required), "{required}");
         }
+        assert!(Transform::Blur(1.0).definition().contains(" 5 taps"));
+        assert!(Transform::Blur(2.0).definition().contains(" 11 taps"));
         let err = Transform::parse_list("jpeg50,sepia").unwrap_err();
         let message = err.to_string();
         assert!(message.contains("\"sepia\""), "{message}");
