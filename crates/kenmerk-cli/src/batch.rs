@@ -140,7 +140,7 @@ fn hash_one(
     }
 }
 
-fn progress_bar(files: usize) -> ProgressBar {
+pub(crate) fn progress_bar(files: usize) -> ProgressBar {
     if files < PROGRESS_MIN_FILES || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -21,7 +21,23 @@ pub(crate) enum DbCommand {
     Verify {
         /// The indicator file.
         db: PathBuf,
+        /// Also check that the file is signed with this key (NAME.pub) and within its period.
+        #[arg(long)]
+        pubkey: Option<PathBuf>,
     },
+    /// Build the next version from confirmed submissions (the Centre).
+    Build(crate::centre_cmd::BuildArgs),
+    /// Write the next version without one indicator, and record why.
+    Remove(crate::centre_cmd::RemoveArgs),
+    /// Make a delta file from one version to another.
+    Diff(crate::centre_cmd::DiffArgs),
+    /// Apply a delta file to the version it was made from.
+    Apply(crate::centre_cmd::ApplyArgs),
+    /// Write a signed copy for one provider and one period.
+    Issue(crate::centre_cmd::IssueArgs),
+    /// Check the Centre's records.
+    #[command(subcommand)]
+    Records(crate::centre_cmd::RecordsCommand),
 }
 
 /// Media kind given on the command line.
@@ -67,7 +83,13 @@ pub(crate) fn run(command: DbCommand) -> ExitCode {
     let result = match command {
         DbCommand::Import(args) => import(args),
         DbCommand::Info { db } => info(&db),
-        DbCommand::Verify { db } => verify(&db),
+        DbCommand::Verify { db, pubkey } => verify(&db, pubkey.as_deref()),
+        DbCommand::Build(args) => crate::centre_cmd::build(args),
+        DbCommand::Remove(args) => crate::centre_cmd::remove(args),
+        DbCommand::Diff(args) => crate::centre_cmd::diff(args),
+        DbCommand::Apply(args) => crate::centre_cmd::apply(args),
+        DbCommand::Issue(args) => crate::centre_cmd::issue(args),
+        DbCommand::Records(command) => crate::centre_cmd::records(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -129,7 +151,7 @@ fn hex(bytes: &[u8; 32]) -> String {
 }
 
 fn info(path: &Path) -> Result<(), String> {
-    let index = Index::open(path).map_err(|e| e.to_string())?;
+    let index = Index::inspect(path).map_err(|e| e.to_string())?;
     let view = index.view();
     let info = view.info();
     let mut kinds = [0usize; 4];
@@ -156,6 +178,13 @@ fn info(path: &Path) -> Result<(), String> {
             "header": hex(&info.header_digest),
             "provenance_chain_head": hex(&info.chain_head),
         },
+        "issued": info.issuance.as_ref().map(|i| serde_json::json!({
+            "to": i.issued_to,
+            "valid_from": index::issue::utc_date(i.valid_from),
+            "valid_until": index::issue::utc_date(i.valid_until),
+            "issued_at": index::issue::utc_date(i.issued_at),
+            "signer": hex(&i.public_key),
+        })),
     });
     println!(
         "{}",
@@ -164,12 +193,16 @@ fn info(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn verify(path: &Path) -> Result<(), String> {
-    let index = Index::open(path).map_err(|e| e.to_string())?;
+fn verify(path: &Path, pubkey: Option<&Path>) -> Result<(), String> {
+    let index = Index::inspect(path).map_err(|e| e.to_string())?;
     index
         .view()
         .verify()
         .map_err(|e| format!("{}: {}", path.display(), e.reason()))?;
+    if let Some(key) = pubkey {
+        let key = kenmerk::index::PublicKey::read(key).map_err(|e| e.to_string())?;
+        Index::open_signed(path, &key).map_err(|e| e.to_string())?;
+    }
     eprintln!(
         "kenmerk: {}: ok ({} indicators)",
         path.display(),

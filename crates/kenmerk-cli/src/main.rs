@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod centre_cmd;
 mod db_cmd;
 mod hash_cmd;
 mod hash_list;
@@ -43,6 +44,8 @@ enum Command {
     /// Make, inspect and check indicator files.
     #[command(subcommand)]
     Db(db_cmd::DbCommand),
+    /// Make an ed25519 key pair for signing issued indicator files.
+    Keygen(centre_cmd::KeygenArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,5 +55,12 @@ fn main() -> ExitCode {
         Command::Match(args) => match_cmd::run(args),
         Command::Query(args) => query_cmd::run(args),
         Command::Db(command) => db_cmd::run(command),
+        Command::Keygen(args) => match centre_cmd::keygen(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("kenmerk: {message}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
