@@ -266,12 +266,15 @@ fn hash_opened(opened: Opened, options: &VideoOptions) -> Result<VideoHash> {
         hasher: PdqHasher::new(),
         frames: Vec::new(),
     };
-    let mut packet = ff::Packet::empty();
     let mut decoded_frame = ff::frame::Video::empty();
     let mut read_failed = false;
     // Where the video packets read so far end, in stream time-base units.
     let mut packets_end: Option<i64> = None;
     loop {
+        // A fresh packet per read: `av_read_frame` expects a blank one and
+        // overwrites (leaks) whatever buffer a reused packet still holds;
+        // dropping the packet unreferences its buffer.
+        let mut packet = ff::Packet::empty();
         match packet.read(&mut input) {
             Ok(()) => {}
             Err(ff::Error::Eof) => break,
