@@ -1,21 +1,42 @@
 #!/usr/bin/env bash
 # The README's first command: the main job on the project's own test data.
-# Builds a sample indicator file from the synthetic PNGs in testdata/ (as the
-# Centre would from confirmed material), checks it, then hashes every image
-# in testdata/synthetic (PNGs and the same pictures as GIF, BMP, TIFF, WebP)
-# and matches them against it, as a provider would. Only matches are printed.
+#
+# The Centre's side: a submissions manifest names the synthetic PNGs in
+# testdata/ as if a member-state authority had confirmed them (only those
+# with PDQ quality >= 50, as the builder requires); `db build` turns them
+# into target/demo/sample.kmk with hash-chained records; the records and the
+# file are verified; a key pair is made and a signed copy is issued to one
+# provider for this year.
+# The provider's side: every image in testdata/synthetic (the same pictures
+# as PNG, GIF, BMP, TIFF, WebP, plus others) is hashed and matched against
+# the signed copy, which is checked with the Centre's public key first.
+# Only matches are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash tools/video/install-ffmpeg.sh   # FFmpeg's libraries (video support), if missing
 cargo build --release --quiet -p kenmerk-cli
 kenmerk=target/release/kenmerk
 out=target/demo
 mkdir -p "$out"
+rm -f "$out/sample.kmk" "$out/RECORDS.jsonl" "$out/issued.kmk"
 
-echo "== hashing the known set (testdata/synthetic/png-*)" >&2
-"$kenmerk" hash testdata/synthetic/png-* > "$out/known.csv"
-echo "== building and verifying the sample indicator file $out/sample.kmk" >&2
-"$kenmerk" db import --hashes "$out/known.csv" --out "$out/sample.kmk"
+echo "== the Centre: manifest of confirmed submissions ($out/submissions.csv)" >&2
+{
+  echo "submission_id,authority,member_state,decided_on,media_kind,path"
+  "$kenmerk" hash testdata/synthetic/png-* | awk -F, -v root="$PWD" '$2 >= 50 {
+    n++; printf "DEMO-%03d,Demo Authority,NL,2026-01-15,image,%s/%s\n", n, root, $3 }'
+} > "$out/submissions.csv"
+echo "== building $out/sample.kmk and its records" >&2
+"$kenmerk" db build --submissions "$out/submissions.csv" --out "$out/sample.kmk" \
+  --records "$out/RECORDS.jsonl"
 "$kenmerk" db verify "$out/sample.kmk"
-echo "== matching every image in testdata/synthetic (radius 31, all 8 rotations/mirrors)" >&2
-"$kenmerk" match --db "$out/sample.kmk" --dihedral testdata/synthetic
+"$kenmerk" db records verify --records "$out/RECORDS.jsonl" --db "$out/sample.kmk"
+[ -f "$out/centre.key" ] || "$kenmerk" keygen --out "$out/centre"
+year=$(date -u +%Y)
+"$kenmerk" db issue --db "$out/sample.kmk" --to "Demo Provider" \
+  --valid-from "$year-01-01" --valid-until "$year-12-31" --key "$out/centre.key" \
+  --out "$out/issued.kmk" --records "$out/RECORDS.jsonl"
+
+echo "== the provider: matching every image in testdata/synthetic (radius 31, all 8 rotations/mirrors)" >&2
+"$kenmerk" match --db "$out/issued.kmk" --pubkey "$out/centre.pub" --dihedral testdata/synthetic

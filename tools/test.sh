@@ -14,6 +14,9 @@ if [ -d ../shared/testdata/threatexchange ] && [ ! -f target/reference-pixels/in
   python3 tools/reference/dump_pixels.py --out target/reference-pixels
 fi
 
+# FFmpeg's libraries for the CLI's video support (installed only if missing).
+bash tools/video/install-ffmpeg.sh
+
 cargo test --workspace
 
 # kenmerk's C library as C programs use it (examples/c), also under valgrind.

@@ -1,7 +1,9 @@
 //! Opens arbitrary bytes as an indicator file and uses it as a provider
 //! would: info, verify, radius search (flat and multi-index), top-k and
-//! metadata. Nothing may panic, whatever the bytes; errors must be of a
-//! file kind (`Corrupt`, `Version`, `Unsupported`).
+//! metadata, and for issued files the period and signature checks. Nothing
+//! may panic, whatever the bytes; errors must be of a file kind (`Corrupt`,
+//! `Version`, `Unsupported`) or, for the issuance checks, `Expired`,
+//! `NotYetValid` or `Signature`.
 //!
 //! Two modes, chosen by the first byte:
 //! - `b'M'`: the rest is a list of 5-byte patches (u32 offset, xor byte)
@@ -13,7 +15,7 @@
 
 use std::sync::LazyLock;
 
-use kenmerk::index::{Indicator, IndexView, Method, WriteOptions, to_bytes};
+use kenmerk::index::{Indicator, IndexView, Method, PublicKey, WriteOptions, to_bytes};
 use kenmerk::{ErrorKind, Hash256};
 use libfuzzer_sys::fuzz_target;
 
@@ -45,6 +47,19 @@ fn exercise(bytes: &[u8]) {
         }
     };
     let _ = view.info();
+    let _ = view.issuance();
+    for now in [0, 1_767_225_600, u64::MAX] {
+        if let Err(err) = view.check_period(now) {
+            assert!(matches!(err.kind(), ErrorKind::Expired | ErrorKind::NotYetValid), "{err:?}");
+        }
+    }
+    if let Some(issuance) = view.issuance() {
+        if let Ok(key) = PublicKey::from_bytes(issuance.public_key) {
+            if let Err(err) = view.check_signature(&key) {
+                assert!(is_file_kind(err.kind()) || *err.kind() == ErrorKind::Signature, "{err:?}");
+            }
+        }
+    }
     if let Err(err) = view.verify() {
         assert!(is_file_kind(err.kind()), "{err:?}");
     }

@@ -46,6 +46,16 @@ pub(crate) struct FileArgs {
 }
 
 impl FileArgs {
+    /// The paths as given on the command line.
+    pub(crate) fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// Whether directories are searched for every file.
+    pub(crate) fn all_files(&self) -> bool {
+        self.all_files
+    }
+
     fn decode_options(&self) -> DecodeOptions {
         DecodeOptions {
             limits: Limits {
@@ -130,7 +140,7 @@ fn hash_one(
     }
 }
 
-fn progress_bar(files: usize) -> ProgressBar {
+pub(crate) fn progress_bar(files: usize) -> ProgressBar {
     if files < PROGRESS_MIN_FILES || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -21,7 +21,23 @@ pub(crate) enum DbCommand {
     Verify {
         /// The indicator file.
         db: PathBuf,
+        /// Also check that the file is signed with this key (NAME.pub) and within its period.
+        #[arg(long)]
+        pubkey: Option<PathBuf>,
     },
+    /// Build the next version from confirmed submissions (the Centre).
+    Build(crate::centre_cmd::BuildArgs),
+    /// Write the next version without one indicator, and record why.
+    Remove(crate::centre_cmd::RemoveArgs),
+    /// Make a delta file from one version to another.
+    Diff(crate::centre_cmd::DiffArgs),
+    /// Apply a delta file to the version it was made from.
+    Apply(crate::centre_cmd::ApplyArgs),
+    /// Write a signed copy for one provider and one period.
+    Issue(crate::centre_cmd::IssueArgs),
+    /// Check the Centre's records.
+    #[command(subcommand)]
+    Records(crate::centre_cmd::RecordsCommand),
 }
 
 /// Media kind given on the command line.
@@ -34,7 +50,7 @@ pub(crate) enum KindArg {
 
 /// Arguments of `kenmerk db import`.
 #[derive(clap::Args, Debug)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["hashes", "raw"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["hashes", "raw", "vpdq"])))]
 pub(crate) struct ImportArgs {
     /// Text list: one 64-hex hash per line, or Meta's CSV `hash,quality[,...]`; a header
     /// line is allowed. Indicator ids are the 0-based line numbers.
@@ -44,6 +60,11 @@ pub(crate) struct ImportArgs {
     /// ids are the 0-based record numbers.
     #[arg(long)]
     raw: Option<PathBuf>,
+    /// vPDQ lists (`frame,quality,hash,timestamp` lines), one video indicator per file;
+    /// indicator ids are the 0-based file positions. Stores each video's distinct frames of
+    /// quality 50 or more as media kind video.
+    #[arg(long, num_args = 1.., conflicts_with = "kind")]
+    vpdq: Vec<PathBuf>,
     /// The indicator file to write (atomically).
     #[arg(long)]
     out: PathBuf,
@@ -62,7 +83,13 @@ pub(crate) fn run(command: DbCommand) -> ExitCode {
     let result = match command {
         DbCommand::Import(args) => import(args),
         DbCommand::Info { db } => info(&db),
-        DbCommand::Verify { db } => verify(&db),
+        DbCommand::Verify { db, pubkey } => verify(&db, pubkey.as_deref()),
+        DbCommand::Build(args) => crate::centre_cmd::build(args),
+        DbCommand::Remove(args) => crate::centre_cmd::remove(args),
+        DbCommand::Diff(args) => crate::centre_cmd::diff(args),
+        DbCommand::Apply(args) => crate::centre_cmd::apply(args),
+        DbCommand::Issue(args) => crate::centre_cmd::issue(args),
+        DbCommand::Records(command) => crate::centre_cmd::records(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -77,14 +104,14 @@ fn import(args: ImportArgs) -> Result<(), String> {
     let entries = match (&args.hashes, &args.raw) {
         (Some(path), _) => hash_list::read_text(path)?,
         (_, Some(path)) => hash_list::read_raw(path)?,
-        _ => unreachable!("clap requires one source"),
+        _ => Vec::new(), // --vpdq
     };
     let kind = match args.kind {
         KindArg::Image => MediaKind::Image,
         KindArg::Video => MediaKind::Video,
         KindArg::Other => MediaKind::Other,
     };
-    let indicators: Vec<_> = entries
+    let mut indicators: Vec<_> = entries
         .iter()
         .map(|e| {
             let meta = Indicator {
@@ -97,6 +124,9 @@ fn import(args: ImportArgs) -> Result<(), String> {
             (e.hash, meta)
         })
         .collect();
+    if !args.vpdq.is_empty() {
+        indicators = crate::video_import::records(&args.vpdq)?;
+    }
     let options = WriteOptions {
         db_version: args.db_version,
         created: std::time::SystemTime::now()
@@ -121,7 +151,7 @@ fn hex(bytes: &[u8; 32]) -> String {
 }
 
 fn info(path: &Path) -> Result<(), String> {
-    let index = Index::open(path).map_err(|e| e.to_string())?;
+    let index = Index::inspect(path).map_err(|e| e.to_string())?;
     let view = index.view();
     let info = view.info();
     let mut kinds = [0usize; 4];
@@ -148,6 +178,13 @@ fn info(path: &Path) -> Result<(), String> {
             "header": hex(&info.header_digest),
             "provenance_chain_head": hex(&info.chain_head),
         },
+        "issued": info.issuance.as_ref().map(|i| serde_json::json!({
+            "to": i.issued_to,
+            "valid_from": index::issue::utc_date(i.valid_from),
+            "valid_until": index::issue::utc_date(i.valid_until),
+            "issued_at": index::issue::utc_date(i.issued_at),
+            "signer": hex(&i.public_key),
+        })),
     });
     println!(
         "{}",
@@ -156,12 +193,16 @@ fn info(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn verify(path: &Path) -> Result<(), String> {
-    let index = Index::open(path).map_err(|e| e.to_string())?;
+fn verify(path: &Path, pubkey: Option<&Path>) -> Result<(), String> {
+    let index = Index::inspect(path).map_err(|e| e.to_string())?;
     index
         .view()
         .verify()
         .map_err(|e| format!("{}: {}", path.display(), e.reason()))?;
+    if let Some(key) = pubkey {
+        let key = kenmerk::index::PublicKey::read(key).map_err(|e| e.to_string())?;
+        Index::open_signed(path, &key).map_err(|e| e.to_string())?;
+    }
     eprintln!(
         "kenmerk: {}: ok ({} indicators)",
         path.display(),

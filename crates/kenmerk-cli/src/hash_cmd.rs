@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use crate::batch::{self, FileArgs};
 use crate::output::{self, Format};
+use crate::video_args::VideoArgs;
 
 /// Arguments of `kenmerk hash`.
 #[derive(clap::Args, Debug)]
@@ -14,7 +15,7 @@ pub(crate) struct HashArgs {
     files: FileArgs,
     /// Add the hashes of the 8 rotations and mirrors (Meta's order: orig, rot90, rot180,
     /// rot270, flipx, flipy, flipplus1, flipminus1), joined by '|', as a fourth CSV field.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "video")]
     dihedral: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
@@ -22,6 +23,8 @@ pub(crate) struct HashArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     threads: Option<usize>,
+    #[command(flatten)]
+    video: VideoArgs,
 }
 
 /// Runs the command; returns the process exit status.
@@ -33,6 +36,9 @@ pub(crate) fn run(args: HashArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.video.video {
+        return crate::video_cmd::hash(&args.files, &args.video, args.format, &pool);
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     args.files.hash_all(&pool, args.dihedral, |hashed, _| {

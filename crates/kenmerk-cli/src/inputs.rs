@@ -20,14 +20,19 @@ pub(crate) enum Input {
     Unreadable { path: PathBuf, reason: String },
 }
 
-fn has_image_extension(path: &Path) -> bool {
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| IMAGE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
 /// The files to process, in command-line order, directories expanded.
 pub(crate) fn expand(paths: &[PathBuf], all_files: bool) -> Vec<Input> {
+    expand_with(paths, all_files, IMAGE_EXTENSIONS)
+}
+
+/// As [`expand`], taking files with one of `extensions` from directories.
+pub(crate) fn expand_with(paths: &[PathBuf], all_files: bool, extensions: &[&str]) -> Vec<Input> {
     let mut out = Vec::new();
     for path in paths {
         if !path.is_dir() {
@@ -38,7 +43,7 @@ pub(crate) fn expand(paths: &[PathBuf], all_files: bool) -> Vec<Input> {
         for entry in WalkDir::new(path).sort_by_file_name() {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
-                    if all_files || has_image_extension(entry.path()) {
+                    if all_files || has_extension(entry.path(), extensions) {
                         out.push(Input::File(entry.into_path()));
                     }
                 }
@@ -61,9 +66,10 @@ mod tests {
 
     #[test]
     fn recognises_image_extensions_case_insensitively() {
-        assert!(has_image_extension(Path::new("a/b.JPG")));
-        assert!(has_image_extension(Path::new("b.tiff")));
-        assert!(!has_image_extension(Path::new("README.md")));
-        assert!(!has_image_extension(Path::new("noext")));
+        let has_image_extension = |p: &str| has_extension(Path::new(p), IMAGE_EXTENSIONS);
+        assert!(has_image_extension("a/b.JPG"));
+        assert!(has_image_extension("b.tiff"));
+        assert!(!has_image_extension("README.md"));
+        assert!(!has_image_extension("noext"));
     }
 }

@@ -8,7 +8,9 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod centre_cmd;
 mod db_cmd;
+mod eval_cmd;
 mod hash_cmd;
 mod hash_list;
 mod inputs;
@@ -16,6 +18,9 @@ mod match_cmd;
 mod output;
 mod query_cmd;
 mod search_args;
+mod video_args;
+mod video_cmd;
+mod video_import;
 
 use std::process::ExitCode;
 
@@ -31,15 +36,19 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print the PDQ hash and quality of images.
+    /// Print the PDQ hash and quality of images (or, with --video, vPDQ of videos).
     Hash(hash_cmd::HashArgs),
-    /// Hash images and match them against an indicator file.
+    /// Hash images (or, with --video, videos) and match them against an indicator file.
     Match(match_cmd::MatchArgs),
     /// Match a list of hashes against an indicator file.
     Query(query_cmd::QueryArgs),
     /// Make, inspect and check indicator files.
     #[command(subcommand)]
     Db(db_cmd::DbCommand),
+    /// Make an ed25519 key pair for signing issued indicator files.
+    Keygen(centre_cmd::KeygenArgs),
+    /// Measure error rates on a corpus: recall per transformation, false positives.
+    Eval(eval_cmd::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,5 +58,13 @@ fn main() -> ExitCode {
         Command::Match(args) => match_cmd::run(args),
         Command::Query(args) => query_cmd::run(args),
         Command::Db(command) => db_cmd::run(command),
+        Command::Keygen(args) => match centre_cmd::keygen(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("kenmerk: {message}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Eval(args) => eval_cmd::run(args),
     }
 }

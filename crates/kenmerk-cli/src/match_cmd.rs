@@ -12,11 +12,13 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use kenmerk::Hash256;
+use kenmerk::index::MediaKind;
 use kenmerk::pdq::QUALITY_THRESHOLD;
 
 use crate::batch::{FileArgs, stdout_failed};
 use crate::output::{Format, Hashed};
 use crate::search_args::SearchArgs;
+use crate::video_args::{VideoArgs, VideoMatchArgs};
 
 /// Arguments of `kenmerk match`.
 #[derive(clap::Args, Debug)]
@@ -28,9 +30,23 @@ pub(crate) struct MatchArgs {
     /// Output format: CSV `path,indicator,distance,quality`, or one JSON object per match.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
+    #[command(flatten)]
+    video: VideoArgs,
+    #[command(flatten)]
+    video_match: VideoMatchArgs,
 }
 
 pub(crate) fn run(args: MatchArgs) -> ExitCode {
+    if args.video.video {
+        let MatchArgs {
+            search,
+            files,
+            format,
+            video,
+            video_match,
+        } = &args;
+        return crate::video_cmd::matching(files, video, video_match, search, *format);
+    }
     let (index, pool) = match (args.search.open(), args.search.pool()) {
         (Ok(index), Ok(pool)) => (index, pool),
         (Err(message), _) | (_, Err(message)) => {
@@ -73,7 +89,14 @@ pub(crate) fn run(args: MatchArgs) -> ExitCode {
             let method = args.search.method.into();
             match pool.install(|| view.search_groups(&groups, args.search.radius, method)) {
                 Ok(matches) => {
-                    for m in &matches {
+                    // Frames of video indicators count only when asked for.
+                    let wanted = |position| {
+                        args.video_match.image_matches_video_frames
+                            || !view
+                                .indicator(position)
+                                .is_ok_and(|i| i.kind == MediaKind::Video)
+                    };
+                    for m in matches.iter().filter(|m| wanted(m.position)) {
                         let (path, quality) = &files[m.query];
                         match args.format {
                             Format::Csv => writeln!(

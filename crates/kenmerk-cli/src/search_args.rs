@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use kenmerk::index::{Index, Method};
+use kenmerk::index::{Index, Method, PublicKey};
 
 /// Search method given on the command line.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -43,12 +43,23 @@ pub(crate) struct SearchArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub(crate) threads: Option<usize>,
+    /// The Centre's public key (NAME.pub): refuse the file unless it is signed with it, unaltered
+    /// and within its validity period.
+    #[arg(long)]
+    pub(crate) pubkey: Option<PathBuf>,
 }
 
 impl SearchArgs {
-    /// Opens the indicator file (O(1): the header is validated, nothing else read).
+    /// Opens the indicator file for matching. Without a key: O(1), the header is validated
+    /// and an issued file's period checked. With a key: also the signature and one digest pass.
     pub(crate) fn open(&self) -> Result<Index, String> {
-        Index::open(&self.db).map_err(|e| e.to_string())
+        match &self.pubkey {
+            Some(key) => {
+                let key = PublicKey::read(key).map_err(|e| e.to_string())?;
+                Index::open_signed(&self.db, &key).map_err(|e| e.to_string())
+            }
+            None => Index::open(&self.db).map_err(|e| e.to_string()),
+        }
     }
 
     /// A rayon pool of the requested size.

@@ -37,8 +37,13 @@ pub enum ErrorKind {
     /// A caller passed arguments that cannot describe a valid input (for
     /// example a pixel buffer shorter than its stated size).
     InvalidInput,
-    /// A time-limited file is outside its validity period.
+    /// A time-limited file's validity period has ended.
     Expired,
+    /// A time-limited file's validity period has not begun.
+    NotYetValid,
+    /// A signed file does not verify with the given key, or a key was given
+    /// for a file that is not signed.
+    Signature,
 }
 
 /// The error returned by every fallible function of kenmerk.

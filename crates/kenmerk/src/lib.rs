@@ -41,6 +41,7 @@ pub mod index;
 mod limits;
 pub mod pdq;
 mod pixels;
+pub mod video;
 
 use std::cell::RefCell;
 use std::path::Path;

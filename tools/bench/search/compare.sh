@@ -70,7 +70,8 @@ esac
 
 python3 "$here/make_data.py" --out "$data" --sizes "$(IFS=,; echo "${sizes[*]}")"
 for s in "${sizes[@]}"; do
-    if [ ! -f "$data/db-$s.kmk" ] || [ "$data/raw-$s.bin" -nt "$data/db-$s.kmk" ]; then
+    if [ ! -f "$data/db-$s.kmk" ] || [ "$data/raw-$s.bin" -nt "$data/db-$s.kmk" ] \
+        || ! "$kenmerk" db info "$data/db-$s.kmk" >/dev/null 2>&1; then
         "$kenmerk" db import --raw "$data/raw-$s.bin" --out "$data/db-$s.kmk"
     fi
 done

@@ -1,15 +1,15 @@
 //! The `.kmk` indicator file layout, and its validation from untrusted bytes.
 //!
-//! All integers are little-endian. A file is a 512-byte header followed by
+//! All integers are little-endian. A file is a 1024-byte header followed by
 //! sections, each starting on a 64-byte boundary:
 //!
 //! ```text
 //! offset  size  field
 //!      0     8  magic "KENMERK\x1a"
-//!      8     4  format version (1)
-//!     12     4  header length (512)
+//!      8     4  format version (2)
+//!     12     4  header length (1024)
 //!     16     4  algorithm (1 = PDQ, 256-bit hashes)
-//!     20     4  flags (bit 0: multi-index tables present)
+//!     20     4  flags (bit 0: multi-index tables present; bit 1: issued)
 //!     24     8  indicator count n
 //!     32     8  total file length
 //!     40     8  database version (release number)
@@ -17,11 +17,23 @@
 //!     56     4  section count s (at most 10)
 //!     60     4  reserved, zero
 //!     64    32  provenance chain head (blake3; zero if none)
-//!     96    32  body digest: blake3 of bytes 512..file length
-//!    128    32  header digest: blake3 of bytes 0..512 with bytes 96..160 zeroed
+//!     96    32  body digest: blake3 of bytes 1024..file length
+//!    128    32  header digest: blake3 of bytes 0..1024 with bytes 96..160 zeroed
 //!    160    32  reserved, zero
 //!    192  32*s  section table: kind u32, reserved u32, offset u64, length u64, reserved u64
+//!    512   512  issuance block, all zero unless flag bit 1 is set:
+//!    512     8    valid from, seconds since the Unix epoch
+//!    520     8    valid until (inclusive), seconds since the Unix epoch
+//!    528     8    issued at, seconds since the Unix epoch
+//!    536     1    length of the recipient's name (at most 128), then 7 zero bytes
+//!    544   128    recipient's name, UTF-8, zero padded
+//!    672    32    signer's ed25519 public key
+//!    704    64    ed25519 signature (see [`crate::index::issue`])
+//!    768   256    reserved, zero
 //! ```
+//!
+//! Version 1, with a 512-byte header and no issuance block, was never
+//! released; this build refuses it like any other unknown version.
 //!
 //! Sections: `HASHES` (n x 32 bytes, the bytes Meta's hex spells),
 //! `METADATA` (n x 24 bytes: id u64, video id u64, frame u32, media kind u8,
@@ -39,15 +51,17 @@ use crate::error::{Error, ErrorKind, Result};
 /// File magic.
 pub const MAGIC: [u8; 8] = *b"KENMERK\x1a";
 /// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Header length in bytes.
-pub const HEADER_LEN: usize = 512;
+pub const HEADER_LEN: usize = 1024;
 /// Section alignment in bytes.
 pub const SECTION_ALIGN: usize = 64;
 /// Algorithm id of PDQ (256-bit hashes).
 pub const ALGORITHM_PDQ: u32 = 1;
 /// Flag: multi-index tables present.
 pub const FLAG_MIH: u32 = 1;
+/// Flag: the file is issued to one recipient for one period, and signed.
+pub const FLAG_ISSUED: u32 = 2;
 /// Bytes per metadata record.
 pub const METADATA_LEN: usize = 24;
 /// Multi-index slots (16 bits each).
@@ -57,7 +71,11 @@ pub const MIH_STARTS: usize = (1 << 16) + 1;
 
 pub(crate) const SECTION_TABLE_AT: usize = 192;
 pub(crate) const SECTION_ENTRY_LEN: usize = 32;
-pub(crate) const MAX_SECTIONS: usize = (HEADER_LEN - SECTION_TABLE_AT) / SECTION_ENTRY_LEN;
+pub(crate) const ISSUANCE_AT: usize = 512;
+pub(crate) const MAX_SECTIONS: usize = (ISSUANCE_AT - SECTION_TABLE_AT) / SECTION_ENTRY_LEN;
+pub(crate) const ISSUED_TO_MAX: usize = 128;
+pub(crate) const SIGNATURE_AT: usize = 704;
+pub(crate) const SIGNATURE_END: usize = 768;
 pub(crate) const DIGESTS_AT: usize = 96;
 pub(crate) const DIGESTS_END: usize = 160;
 
@@ -93,9 +111,67 @@ pub(crate) struct Layout {
     pub(crate) chain_head: [u8; 32],
     pub(crate) body_digest: [u8; 32],
     pub(crate) header_digest: [u8; 32],
+    pub(crate) issuance: Option<IssuanceFields>,
     pub(crate) hashes: Span,
     pub(crate) metadata: Span,
     pub(crate) mih: Option<Span>,
+}
+
+/// The issuance block of an issued file, as stored (validated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IssuanceFields {
+    pub(crate) valid_from: u64,
+    pub(crate) valid_until: u64,
+    pub(crate) issued_at: u64,
+    pub(crate) issued_to: [u8; ISSUED_TO_MAX],
+    pub(crate) issued_to_len: usize,
+    pub(crate) public_key: [u8; 32],
+    pub(crate) signature: [u8; 64],
+}
+
+impl IssuanceFields {
+    fn parse(h: &[u8]) -> Result<IssuanceFields> {
+        let at = ISSUANCE_AT;
+        let issued_to_len = h[at + 24] as usize;
+        if issued_to_len == 0 || issued_to_len > ISSUED_TO_MAX {
+            return Err(corrupt(format!(
+                "recipient name length {issued_to_len} is not in 1..={ISSUED_TO_MAX}"
+            )));
+        }
+        let mut issued_to = [0u8; ISSUED_TO_MAX];
+        issued_to.copy_from_slice(&h[at + 32..at + 32 + ISSUED_TO_MAX]);
+        if std::str::from_utf8(&issued_to[..issued_to_len]).is_err()
+            || issued_to[issued_to_len..].iter().any(|&b| b != 0)
+            || h[at + 25..at + 32].iter().any(|&b| b != 0)
+            || h[SIGNATURE_END..HEADER_LEN].iter().any(|&b| b != 0)
+        {
+            return Err(corrupt(
+                "the recipient name is not UTF-8, or reserved issuance bytes are not zero",
+            ));
+        }
+        let fields = IssuanceFields {
+            valid_from: u64_at(h, at),
+            valid_until: u64_at(h, at + 8),
+            issued_at: u64_at(h, at + 16),
+            issued_to,
+            issued_to_len,
+            public_key: digest_at(h, 672),
+            signature: {
+                let mut s = [0u8; 64];
+                s.copy_from_slice(&h[SIGNATURE_AT..SIGNATURE_END]);
+                s
+            },
+        };
+        if fields.valid_from > fields.valid_until {
+            return Err(corrupt("the validity period ends before it starts"));
+        }
+        Ok(fields)
+    }
+
+    /// The recipient's name.
+    pub(crate) fn issued_to(&self) -> &str {
+        std::str::from_utf8(&self.issued_to[..self.issued_to_len]).unwrap_or_default()
+    }
 }
 
 /// An error of kind `Corrupt` whose reason is `what`.
@@ -167,7 +243,7 @@ impl Layout {
             ));
         }
         let flags = u32_at(h, 20);
-        if flags & !FLAG_MIH != 0 {
+        if flags & !(FLAG_MIH | FLAG_ISSUED) != 0 {
             return Err(corrupt(format!("unknown flags {flags:#x}")));
         }
         let count = usize::try_from(u64_at(h, 24))
@@ -190,12 +266,23 @@ impl Layout {
         if u32_at(h, 60) != 0 || h[160..192].iter().any(|&b| b != 0) {
             return Err(corrupt("reserved header bytes are not zero"));
         }
-        if h[SECTION_TABLE_AT + sections * SECTION_ENTRY_LEN..]
+        if h[SECTION_TABLE_AT + sections * SECTION_ENTRY_LEN..ISSUANCE_AT]
             .iter()
             .any(|&b| b != 0)
         {
             return Err(corrupt("unused section table entries are not zero"));
         }
+
+        let issuance = if flags & FLAG_ISSUED != 0 {
+            Some(IssuanceFields::parse(h)?)
+        } else {
+            if h[ISSUANCE_AT..].iter().any(|&b| b != 0) {
+                return Err(corrupt(
+                    "the issuance block is filled in but the file is not marked as issued",
+                ));
+            }
+            None
+        };
 
         let mut hashes = None;
         let mut metadata = None;
@@ -255,6 +342,7 @@ impl Layout {
             chain_head: digest_at(h, 64),
             body_digest: digest_at(h, 96),
             header_digest: digest_at(h, 128),
+            issuance,
             hashes,
             metadata,
             mih,
@@ -277,6 +365,21 @@ fn expect_len(name: &str, span: Span, expected: Option<usize>) -> Result<()> {
         ))),
     }
 }
+
+/// The message an issued file's signature covers: a domain separator, then
+/// the header with the header digest and the signature zeroed. It includes
+/// the body digest, so the signature binds every byte of the file.
+pub(crate) fn signed_message(header: &[u8]) -> Vec<u8> {
+    let mut message = SIGNATURE_DOMAIN.to_vec();
+    let start = message.len();
+    message.extend_from_slice(&header[..HEADER_LEN]);
+    message[start + 128..start + 160].fill(0);
+    message[start + SIGNATURE_AT..start + SIGNATURE_END].fill(0);
+    message
+}
+
+/// Domain separator of issued-file signatures.
+const SIGNATURE_DOMAIN: &[u8] = b"kenmerk issued indicator file, format 2\0";
 
 /// blake3 of the header with the digest fields zeroed.
 pub(crate) fn header_digest(header: &[u8]) -> [u8; 32] {

@@ -5,7 +5,9 @@
 //! an id per indicator, its media kind and quality, and for video
 //! indicators the video and frame. Opening validates the header and every
 //! section bound in O(1) (see [`format`]); [`IndexView::verify`] checks the
-//! digests in O(n). Search is exact: every indicator within the radius is
+//! digests in O(n). Issued files (one recipient, one period, signed; see
+//! [`issue`]) are refused outside their period, and, given the Centre's
+//! public key, unless their signature and body check out. Search is exact: every indicator within the radius is
 //! returned, whichever method runs.
 //!
 //! ```
@@ -21,6 +23,7 @@
 //! ```
 
 pub mod format;
+pub mod issue;
 mod map;
 mod mih;
 mod search;
@@ -30,8 +33,10 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::hamming::Record;
+
 use format::{Layout, METADATA_LEN, corrupt};
 
+pub use issue::{Issuance, IssueRequest, PublicKey};
 pub use search::{Match, Method};
 pub use writer::{WriteOptions, to_bytes, write_atomic};
 
@@ -97,7 +102,8 @@ impl Indicator {
         }
     }
 
-    pub(crate) fn encode(&self) -> [u8; METADATA_LEN] {
+    /// The 24-byte metadata record of the file format.
+    pub fn encode(&self) -> [u8; METADATA_LEN] {
         let mut b = [0u8; METADATA_LEN];
         b[0..8].copy_from_slice(&self.id.to_le_bytes());
         b[8..16].copy_from_slice(&self.video_id.to_le_bytes());
@@ -107,7 +113,9 @@ impl Indicator {
         b
     }
 
-    fn decode(b: &[u8; METADATA_LEN]) -> Result<Self> {
+    /// Parses a 24-byte metadata record; fails on an unknown kind, a quality
+    /// above 100 (other than [`QUALITY_UNKNOWN`]) or non-zero reserved bytes.
+    pub fn decode(b: &[u8; METADATA_LEN]) -> Result<Self> {
         let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0; 8]));
         let kind = MediaKind::from_byte(b[20])
             .ok_or_else(|| corrupt(format!("unknown media kind {}", b[20])))?;
@@ -159,6 +167,8 @@ pub struct Info {
     pub header_digest: [u8; 32],
     /// Head of the provenance record chain the file was built from.
     pub chain_head: [u8; 32],
+    /// Recipient, period and signer of an issued file.
+    pub issuance: Option<Issuance>,
 }
 
 impl<'a> IndexView<'a> {
@@ -216,7 +226,35 @@ impl<'a> IndexView<'a> {
             body_digest: self.layout.body_digest,
             header_digest: self.layout.header_digest,
             chain_head: self.layout.chain_head,
+            issuance: self.issuance(),
         }
+    }
+
+    /// The whole file.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The file's header (the first [`format::HEADER_LEN`] bytes).
+    pub fn header_bytes(&self) -> &'a [u8] {
+        &self.bytes[..format::HEADER_LEN]
+    }
+
+    /// Recipient, period and signer, if the file is issued.
+    pub fn issuance(&self) -> Option<Issuance> {
+        issue::issuance_of(&self.layout)
+    }
+
+    /// Refuses an issued file outside its validity period at `now` (seconds
+    /// since the Unix epoch); unissued files pass.
+    pub fn check_period(&self, now: u64) -> Result<()> {
+        issue::check_period(&self.layout, now)
+    }
+
+    /// Checks that the file is issued and signed by `key`, and that its body
+    /// is the one signed (one blake3 pass over the file).
+    pub fn check_signature(&self, key: &PublicKey) -> Result<()> {
+        issue::check_signature(self.bytes, &self.layout, key)
     }
 
     /// Checks everything `open` does not: both digests, every metadata
@@ -270,6 +308,13 @@ impl<'a> IndexView<'a> {
     }
 }
 
+/// Seconds since the Unix epoch, by the system clock.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// Where an [`Index`]'s bytes live.
 #[derive(Debug)]
 enum Storage {
@@ -287,11 +332,35 @@ pub struct Index {
 }
 
 impl Index {
-    /// Maps and validates the file at `path` (O(1): reads the header only).
+    /// Maps and validates the file at `path` for matching (O(1): reads the
+    /// header only). An issued file is refused outside its validity period.
     ///
     /// The file must not be modified in place while the `Index` exists;
     /// replace it by renaming a new file over it, as kenmerk's writers do.
     pub fn open(path: &Path) -> Result<Index> {
+        let index = Index::inspect(path)?;
+        index
+            .view()
+            .check_period(unix_now())
+            .map_err(|e| e.with_path(path))?;
+        Ok(index)
+    }
+
+    /// As [`open`](Self::open), and also checks that the file was issued and
+    /// signed by `key` and that no byte of it changed since (one blake3 pass
+    /// over the file, multi-threaded).
+    pub fn open_signed(path: &Path, key: &PublicKey) -> Result<Index> {
+        let index = Index::inspect(path)?;
+        let view = index.view();
+        view.check_signature(key)
+            .and_then(|()| view.check_period(unix_now()))
+            .map_err(|e| e.with_path(path))?;
+        Ok(index)
+    }
+
+    /// Maps and validates the structure only, whatever the validity period:
+    /// for inspecting, verifying and deriving files, not for matching.
+    pub fn inspect(path: &Path) -> Result<Index> {
         let mmap = map::map(path)?;
         let layout = Layout::parse(&mmap).map_err(|e| e.with_path(path))?;
         map::stream_hashes(&mmap, layout.hashes.offset, layout.hashes.len);
