@@ -46,13 +46,18 @@ pub enum kenmerk_result {
     /// Reading a file failed (it does not exist, is not readable, is not a
     /// regular file).
     Io = 9,
-    /// A time-limited indicator file is outside its validity period.
+    /// A time-limited indicator file's validity period has ended.
     Expired = 10,
     /// The output buffer is too small; `*out_len` holds the number of
     /// elements needed and nothing was written to the buffer.
     InsufficientCapacity = 11,
     /// A failure of a kind this version of the C ABI does not name yet.
     Other = 12,
+    /// A time-limited indicator file's validity period has not begun.
+    NotYetValid = 13,
+    /// A signed indicator file does not verify with the given key, or a key
+    /// was given for a file that is not signed.
+    Signature = 14,
 }
 
 impl From<&Error> for kenmerk_result {
@@ -66,6 +71,8 @@ impl From<&Error> for kenmerk_result {
             ErrorKind::Io => kenmerk_result::Io,
             ErrorKind::InvalidInput => kenmerk_result::InvalidArgument,
             ErrorKind::Expired => kenmerk_result::Expired,
+            ErrorKind::NotYetValid => kenmerk_result::NotYetValid,
+            ErrorKind::Signature => kenmerk_result::Signature,
             _ => kenmerk_result::Other,
         }
     }
@@ -78,7 +85,7 @@ impl From<Error> for kenmerk_result {
 }
 
 /// The message of each value, indexed by value, NUL-terminated.
-const MESSAGES: [&str; 13] = [
+const MESSAGES: [&str; 15] = [
     "success\0",
     "a required pointer argument was NULL\0",
     "internal error in the kenmerk library (a bug; please report it)\0",
@@ -89,9 +96,11 @@ const MESSAGES: [&str; 13] = [
     "the indicator file is corrupt\0",
     "the indicator file has a format version this library cannot read\0",
     "reading the file failed\0",
-    "the indicator file is outside its validity period\0",
+    "the indicator file's validity period has ended\0",
     "the output buffer is too small\0",
     "other error\0",
+    "the indicator file's validity period has not begun\0",
+    "the indicator file's signature does not verify with the key\0",
 ];
 
 const UNKNOWN: &str = "unknown result code\0";
@@ -125,13 +134,14 @@ mod tests {
     #[test]
     fn every_value_has_its_message() {
         assert_eq!(message(kenmerk_result::Ok as u32), "success");
+        assert_eq!(message(kenmerk_result::Other as u32), "other error");
         assert_eq!(
-            message(kenmerk_result::Other as u32),
-            "other error",
+            message(kenmerk_result::Signature as u32),
+            "the indicator file's signature does not verify with the key",
             "the table must cover the last value"
         );
         assert_eq!(
-            message(kenmerk_result::Other as u32 + 1),
+            message(kenmerk_result::Signature as u32 + 1),
             "unknown result code"
         );
         assert_eq!(message(u32::MAX), "unknown result code");
