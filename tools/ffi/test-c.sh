@@ -33,6 +33,13 @@ export PKG_CONFIG_PATH="$pcdir"
 make --quiet -C examples/c OUT="$(pwd)/$out" all
 export LD_LIBRARY_PATH="$(pkg-config --variable=libdir kenmerk)"
 
+# C++ pipelines include the same header.
+if command -v g++ >/dev/null; then
+  printf '#include "kenmerk.h"\nint main() { kenmerk_index *i = nullptr;\n  return kenmerk_index_open("x", &i) == KENMERK_RESULT_OK; }\n' |
+    g++ -std=c++17 -Wall -Wextra -Werror -pedantic $(pkg-config --cflags kenmerk) -x c++ -fsyntax-only -
+  echo "test-c: kenmerk.h compiles as C++17" >&2
+fi
+
 python3 tools/ffi/expected_pngs.py "$shared" "$out"
 "$kenmerk" db import --hashes "$out/known.csv" --out "$out/known.kmk" 2>/dev/null
 

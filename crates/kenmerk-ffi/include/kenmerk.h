@@ -63,7 +63,7 @@ enum kenmerk_result
   // Reading a file failed (it does not exist, is not readable, is not a
   // regular file).
   KENMERK_RESULT_IO = 9,
-  // A time-limited indicator file is outside its validity period.
+  // A time-limited indicator file's validity period has ended.
   KENMERK_RESULT_EXPIRED = 10,
   // The output buffer is too small; `*out_len` holds the number of
   // elements needed and nothing was written to the buffer.
@@ -218,7 +218,9 @@ kenmerk_result kenmerk_hash_pixels_dihedral(const uint8_t *pixels,
 // On success writes a new handle to `*out`; free it with
 // `kenmerk_index_free`. Returns `KENMERK_RESULT_IO` if the file cannot be
 // read, `KENMERK_RESULT_CORRUPT` or `KENMERK_RESULT_VERSION` if it is not an
-// indicator file this library reads.
+// indicator file this library reads, and `KENMERK_RESULT_EXPIRED` or
+// `KENMERK_RESULT_NOT_YET_VALID` for an issued file outside its validity
+// period.
 //
 // The file must not be modified in place while open; replace it by renaming
 // a new file over it (as kenmerk's writers do).
@@ -247,8 +249,8 @@ kenmerk_result kenmerk_index_open_signed(const char *path,
                                          kenmerk_index **out);
 
 // Opens an indicator file held in memory: the `len` bytes at `bytes` are
-// copied, validated as by `kenmerk_index_open`, and may be freed once the
-// call returns.
+// copied, validated as by `kenmerk_index_open` (validity period included),
+// and may be freed once the call returns.
 //
 // # Safety
 // `bytes` must point to `len` readable bytes; `out` must be valid for

@@ -88,7 +88,9 @@ unsafe fn borrow<'a>(index: *const kenmerk_index) -> FfiResult<&'a Index> {
 /// On success writes a new handle to `*out`; free it with
 /// `kenmerk_index_free`. Returns `KENMERK_RESULT_IO` if the file cannot be
 /// read, `KENMERK_RESULT_CORRUPT` or `KENMERK_RESULT_VERSION` if it is not an
-/// indicator file this library reads.
+/// indicator file this library reads, and `KENMERK_RESULT_EXPIRED` or
+/// `KENMERK_RESULT_NOT_YET_VALID` for an issued file outside its validity
+/// period.
 ///
 /// The file must not be modified in place while open; replace it by renaming
 /// a new file over it (as kenmerk's writers do).
@@ -152,8 +154,8 @@ pub unsafe extern "C" fn kenmerk_index_open_signed(
 }
 
 /// Opens an indicator file held in memory: the `len` bytes at `bytes` are
-/// copied, validated as by `kenmerk_index_open`, and may be freed once the
-/// call returns.
+/// copied, validated as by `kenmerk_index_open` (validity period included),
+/// and may be freed once the call returns.
 ///
 /// # Safety
 /// `bytes` must point to `len` readable bytes; `out` must be valid for
@@ -169,6 +171,7 @@ pub unsafe extern "C" fn kenmerk_index_open_bytes(
         let input = unsafe { input_slice(bytes, len, "bytes") }?;
         check_ptr(out, "out")?;
         let index = Index::from_vec(input.to_vec())?;
+        index.view().check_period(kenmerk::index::unix_now())?;
         // SAFETY: `out` was checked above.
         unsafe { give(index, out) };
         Ok(())

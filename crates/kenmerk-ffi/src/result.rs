@@ -46,7 +46,7 @@ pub enum kenmerk_result {
     /// Reading a file failed (it does not exist, is not readable, is not a
     /// regular file).
     Io = 9,
-    /// A time-limited indicator file is outside its validity period.
+    /// A time-limited indicator file's validity period has ended.
     Expired = 10,
     /// The output buffer is too small; `*out_len` holds the number of
     /// elements needed and nothing was written to the buffer.
@@ -96,7 +96,7 @@ const MESSAGES: [&str; 15] = [
     "the indicator file is corrupt\0",
     "the indicator file has a format version this library cannot read\0",
     "reading the file failed\0",
-    "the indicator file is outside its validity period\0",
+    "the indicator file's validity period has ended\0",
     "the output buffer is too small\0",
     "other error\0",
     "the indicator file is not yet valid\0",

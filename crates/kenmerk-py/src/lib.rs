@@ -26,7 +26,7 @@ pyo3::create_exception!(
     _kenmerk,
     KenmerkError,
     PyException,
-    "A file or buffer kenmerk cannot use. `kind` says why (decode, limits, unsupported, corrupt, version, io, invalid_input, expired), `path` names the file if there is one."
+    "A file or buffer kenmerk cannot use. `kind` says why (decode, limits, unsupported, corrupt, version, io, invalid_input, expired, not_yet_valid, signature), `path` names the file if there is one."
 );
 
 /// The lower-case name of an error kind, as `KenmerkError.kind` shows it.

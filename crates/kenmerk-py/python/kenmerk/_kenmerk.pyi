@@ -19,7 +19,8 @@ class KenmerkError(Exception):
     """An input kenmerk cannot use."""
 
     kind: str
-    """decode, limits, unsupported, corrupt, version, io, invalid_input, expired or other."""
+    """decode, limits, unsupported, corrupt, version, io, invalid_input, expired,
+    not_yet_valid, signature or other."""
     path: Optional[str]
     """The file the error is about, if any."""
 
