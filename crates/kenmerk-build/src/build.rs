@@ -137,11 +137,7 @@ fn hash_submission(s: &Submission, options: &DecodeOptions) -> Result<Hashed, St
 /// The base version a change starts from: the latest file made from the
 /// records, checked against them.
 fn open_base(base: &Path, chain: &Chain) -> Result<Index, String> {
-    let index = Index::inspect(base).map_err(|e| e.to_string())?;
-    index
-        .view()
-        .verify()
-        .map_err(|e| format!("{}: {}", base.display(), e.reason()))?;
+    let index = crate::check::open_verified(base)?;
     let info = index.view().info();
     if info.issuance.is_some() {
         return Err(format!(

@@ -7,10 +7,24 @@
 //! `issue` record names the file's digest. So every indicator in the file
 //! is backed by a recorded, confirmed submission (Art. 44(3), (4)).
 
+use std::path::Path;
+
 use kenmerk::Hash256;
-use kenmerk::index::IndexView;
+use kenmerk::index::{Index, IndexView};
 
 use crate::records::{Chain, Event, hex};
+
+/// Opens the file at `path` whatever its validity period, and checks it
+/// completely (digests, metadata, tables): the start of every change the
+/// Centre makes and of every check against the records.
+pub fn open_verified(path: &Path) -> Result<Index, String> {
+    let index = Index::inspect(path).map_err(|e| e.to_string())?;
+    index
+        .view()
+        .verify()
+        .map_err(|e| format!("{}: {}", path.display(), e.reason()))?;
+    Ok(index)
+}
 
 /// Checks `view` against `chain`. Returns the position of the record the
 /// file was built from.

@@ -27,7 +27,9 @@ use std::path::Path;
 
 use kenmerk::Hash256;
 use kenmerk::index::format::{HEADER_LEN, METADATA_LEN};
-use kenmerk::index::{self, Index, IndexView, Indicator, WriteOptions};
+use kenmerk::index::{self, IndexView, Indicator, WriteOptions};
+
+use crate::check::open_verified;
 
 const MAGIC: &[u8; 8] = b"KMKDELTA";
 const DELTA_VERSION: u32 = 1;
@@ -56,15 +58,6 @@ fn groups(view: &IndexView<'_>, path: &Path) -> Result<BTreeMap<u64, Vec<Entry>>
             .push((Hash256::from_bytes(view.hashes()[p]), meta));
     }
     Ok(out)
-}
-
-fn open_verified(path: &Path) -> Result<Index, String> {
-    let index = Index::inspect(path).map_err(|e| e.to_string())?;
-    index
-        .view()
-        .verify()
-        .map_err(|e| format!("{}: {}", path.display(), e.reason()))?;
-    Ok(index)
 }
 
 /// What a delta changes.

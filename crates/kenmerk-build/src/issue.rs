@@ -28,8 +28,7 @@ pub fn issue(
 ) -> Result<Issued, String> {
     let source = Index::inspect(db).map_err(|e| e.to_string())?;
     let view = source.view();
-    view.verify()
-        .map_err(|e| format!("{}: {}", db.display(), e.reason()))?;
+    // `issue` checks the source completely before signing it.
     let bytes = index::issue::issue(view.bytes(), request, &key.public_key(), |m| key.sign(m))
         .map_err(|e| format!("{}: {}", db.display(), e.reason()))?;
     let issued = Issued {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use indicatif::ProgressBar;
-use kenmerk::index::{self, Index, IssueRequest};
+use kenmerk::index::{self, IssueRequest};
 use kenmerk::{DecodeOptions, Limits};
 use kenmerk_build::build::{self, BuildError, BuildOptions, Progress};
 use kenmerk_build::records::Chain;
@@ -276,11 +276,7 @@ pub(crate) fn records(command: RecordsCommand) -> Result<(), String> {
         kenmerk_build::records::hex(&chain.head())
     );
     if let Some(db) = db {
-        let index = Index::inspect(&db).map_err(|e| e.to_string())?;
-        index
-            .view()
-            .verify()
-            .map_err(|e| format!("{}: {}", db.display(), e.reason()))?;
+        let index = check::open_verified(&db)?;
         let position = check::file_against_records(&chain, &index.view())
             .map_err(|e| format!("{}: {e}", db.display()))?;
         message.push_str(&format!(
