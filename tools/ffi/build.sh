@@ -26,7 +26,8 @@ pcdir="$libdir/pkgconfig"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 mkdir -p "$pcdir"
 # The system libraries a Rust static library needs on Linux (as
-# `rustc --print native-static-libs` lists them).
+# `rustc --print native-static-libs` lists them), and FFmpeg's libraries,
+# which the default build (cargo feature `video`) links for video hashing.
 cat > "$pcdir/kenmerk.pc.tmp" <<PC
 prefix=$root
 libdir=$libdir
@@ -37,6 +38,7 @@ Description: Meta-compatible PDQ hashing and exact matching against indicator fi
 Version: $version
 Libs: -L\${libdir} -lkenmerk_ffi
 Libs.private: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+Requires.private: libavformat libavcodec libswscale libavutil
 Cflags: -I\${includedir}
 PC
 mv "$pcdir/kenmerk.pc.tmp" "$pcdir/kenmerk.pc"

@@ -68,4 +68,30 @@ for mode in "" "--dihedral"; do
   fi
   echo "test-c: match_files $mode = kenmerk match ($(($(wc -l < "$out/c$mode.csv") - 1)) matches)" >&2
 done
+
+# Videos: match_videos against an index of vPDQ hashes made by the CLI
+# prints exactly what `kenmerk match --video` prints. Valgrind runs on the
+# smallest clip only (FFmpeg under valgrind is slow).
+videos=../shared/corpus/video
+if [ -d "$videos" ]; then
+  lists=()
+  for name in bikes.mp4 carphone_pristine.mp4; do
+    "$kenmerk" hash --video "$videos/$name" > "$out/$name.vpdq"
+    lists+=("$out/$name.vpdq")
+  done
+  "$kenmerk" db import --out "$out/videos.kmk" --vpdq "${lists[@]}" 2>/dev/null
+  clips=("$videos/bikes.mp4" "$videos/carphone_distorted.mp4" "$videos/carphone_pristine.mp4"
+    "$videos/tree.avi" "$out/known.csv")
+  "$kenmerk" match --db "$out/videos.kmk" --video "${clips[@]}" > "$out/cli-video.csv" 2>/dev/null || true
+  "$out/match_videos" "$out/videos.kmk" "${clips[@]}" > "$out/c-video.csv" 2>/dev/null || true
+  if ! cmp -s "$out/cli-video.csv" "$out/c-video.csv" || [ "$(wc -l < "$out/c-video.csv")" -lt 3 ]; then
+    echo "test-c: match_videos differs from kenmerk match --video (or found too little):" >&2
+    diff "$out/cli-video.csv" "$out/c-video.csv" >&2 || true
+    exit 1
+  fi
+  "${valgrind[@]}" "$out/match_videos" "$out/videos.kmk" "$videos/carphone_distorted.mp4" "$out/known.csv" \
+    > "$out/c-video-valgrind.csv" 2>/dev/null || [ $? -eq 1 ]
+  grep -q "carphone_distorted.mp4,1," "$out/c-video-valgrind.csv"
+  echo "test-c: match_videos = kenmerk match --video ($(($(wc -l < "$out/c-video.csv") - 1)) matches; valgrind clean)" >&2
+fi
 echo "test-c: all C library checks passed" >&2

@@ -37,8 +37,11 @@ fi
 
 cargo build --quiet -p kenmerk-cli
 rm -f target/wheels/kenmerk-*.whl
+# The default build links the system's FFmpeg for video hashing, so the
+# wheel is tagged for this platform (`linux`) rather than manylinux; see
+# crates/kenmerk-py/README.md for portable wheels.
 "$venv/bin/maturin" build --quiet -m crates/kenmerk-py/Cargo.toml --profile dev \
-  --out target/wheels -i "$venv/bin/python"
+  --compatibility linux --out target/wheels -i "$venv/bin/python"
 wheel=$(ls target/wheels/kenmerk-*-abi3-*.whl)
 
 # The fresh-install test: a new venv, the wheel and nothing else, run from

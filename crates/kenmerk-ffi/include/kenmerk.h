@@ -26,6 +26,10 @@
 // Length of an ed25519 public key in bytes.
 #define KENMERK_PUBLIC_KEY_BYTES 32
 
+// Flag for `kenmerk_hash_video_file`: hash only the stream's key frames
+// (much faster to decode; fewer frames, so lower recall on short clips).
+#define KENMERK_VIDEO_KEYFRAMES 1
+
 // The outcome of a call. `KENMERK_RESULT_OK` (0) is success; every other
 // value is a failure, and the call then wrote none of its outputs (the one
 // exception, `KENMERK_RESULT_INSUFFICIENT_CAPACITY`, is documented where it
@@ -75,6 +79,10 @@ enum kenmerk_result
   // The indicator file is not signed with the given key, or was altered
   // after signing.
   KENMERK_RESULT_SIGNATURE = 14,
+  // This build of the library was made without the feature the call
+  // needs (video decoding: the cargo feature `video`, which links
+  // FFmpeg's libraries).
+  KENMERK_RESULT_NOT_BUILT_IN = 15,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -115,6 +123,11 @@ typedef uint32_t kenmerk_pixel_format;
 // threads. Free it with `kenmerk_index_free` once no thread uses it.
 typedef struct kenmerk_index kenmerk_index;
 
+// The vPDQ hashes of one video's sampled frames, in frame order. Read-only
+// once made: it may be used from any number of threads at once. Free it
+// with `kenmerk_video_free`.
+typedef struct kenmerk_video kenmerk_video;
+
 // One match: which indicator, and how far (Hamming distance in bits).
 typedef struct {
   // The indicator's id, as stored in the indicator file.
@@ -122,6 +135,31 @@ typedef struct {
   // Hamming distance between the query and the indicator, 0 to 256.
   uint32_t distance;
 } kenmerk_match;
+
+// One hashed frame, as a line of Meta's vPDQ output.
+typedef struct {
+  // Frame number, counted from 0 over every frame the decoder returns.
+  uint32_t frame;
+  // PDQ quality, 0 to 100; frames below `KENMERK_QUALITY_THRESHOLD` are
+  // not matched.
+  int quality;
+  // Seconds from the start of the video.
+  double timestamp;
+  // The frame's PDQ hash: the 32 bytes Meta's hex string spells.
+  uint8_t hash[KENMERK_HASH_BYTES];
+} kenmerk_video_frame;
+
+// One video indicator that matches a query video by vPDQ's rule.
+typedef struct {
+  // The video indicator's id.
+  uint64_t indicator;
+  // Percentage (0 to 100) of the query's usable frames that match a
+  // frame of the indicator.
+  double query_matched;
+  // Percentage (0 to 100) of the indicator's usable frames that match a
+  // frame of the query.
+  double indicator_matched;
+} kenmerk_video_match;
 
 #ifdef __cplusplus
 extern "C" {
@@ -322,6 +360,90 @@ kenmerk_result kenmerk_index_search_dihedral(const kenmerk_index *index,
 // value is accepted (also one this library does not know, which gives
 // "unknown result code"); the string must not be freed.
 const char *kenmerk_result_message(uint32_t result);
+
+// Hashes the video file at `path` (a NUL-terminated file name) with vPDQ:
+// one frame every `seconds_per_hash` seconds (1.0 is Meta's usual choice;
+// 0 hashes every frame), each decoded at full resolution. `flags` is 0 or
+// `KENMERK_VIDEO_KEYFRAMES`.
+//
+// On success writes a new handle to `*out`. The duration, frame count and
+// resolution are checked against kenmerk's limits before frames are
+// decoded (`KENMERK_RESULT_LIMITS`); a corrupt or truncated file gives
+// `KENMERK_RESULT_DECODE`, a file in no format FFmpeg reads
+// `KENMERK_RESULT_UNSUPPORTED`, a missing file `KENMERK_RESULT_IO`, and a
+// library built without video support `KENMERK_RESULT_NOT_BUILT_IN`.
+// Decodes on the calling thread; hash several videos from several threads.
+//
+// # Safety
+// `path` must be a NUL-terminated string; `out` must be valid for writing
+// a pointer.
+kenmerk_result kenmerk_hash_video_file(const char *path,
+                                       double seconds_per_hash,
+                                       uint32_t flags,
+                                       kenmerk_video **out);
+
+// Makes a video handle from `len` frame hashes computed elsewhere (for
+// example parsed from Meta's vPDQ output). The frames are copied; the array
+// may be freed once the call returns. Returns
+// `KENMERK_RESULT_INVALID_ARGUMENT` for a quality outside 0 to 100 or a
+// timestamp that is not a finite number. `frames` may be NULL when `len`
+// is 0.
+//
+// # Safety
+// `frames` must point to `len` readable `kenmerk_video_frame`; `out` must
+// be valid for writing a pointer.
+kenmerk_result kenmerk_video_from_frames(const kenmerk_video_frame *frames,
+                                         size_t len,
+                                         kenmerk_video **out);
+
+// Copies the video's frames, in frame order, to `out[0..n]` and writes
+// `n` to `*out_len`. If `n > capacity`, returns
+// `KENMERK_RESULT_INSUFFICIENT_CAPACITY`, writes nothing to `out` and
+// writes the `n` needed to `*out_len`; `out` may be NULL when `capacity`
+// is 0 (to learn the count).
+//
+// # Safety
+// `video` must be a live handle; `out` (unless `capacity` is 0) must be
+// valid for `capacity` writes of `kenmerk_video_frame`; `out_len` for a
+// `size_t`.
+kenmerk_result kenmerk_video_frames(const kenmerk_video *video,
+                                    kenmerk_video_frame *out,
+                                    size_t capacity,
+                                    size_t *out_len);
+
+// Frees a video handle. `NULL` is accepted and does nothing.
+//
+// # Safety
+// `video` must be NULL or a live handle from `kenmerk_hash_video_file` or
+// `kenmerk_video_from_frames`, used by no other thread.
+void kenmerk_video_free(kenmerk_video *video);
+
+// Matches `video` against every video indicator of `index` by vPDQ's rule:
+// frames of quality `KENMERK_QUALITY_THRESHOLD` or more, repeated hashes
+// counted once, a frame matches when a frame of the other video is within
+// Hamming distance `radius` (31 is vPDQ's default); a video indicator
+// matches when at least `query_threshold` percent of the query's frames
+// and `indicator_threshold` percent of its own frames match (80 and 80 by
+// default in vPDQ). All frames are scanned as one batch.
+//
+// On success writes the matching indicators, by increasing id, with both
+// percentages to `out[0..n]` and `n` to `*out_len` (0 when nothing
+// matches, also when the query has no usable frame). The capacity
+// protocol is `kenmerk_index_search`'s. The first call on a handle reads
+// the file's video records once (O(n)); safe to call from many threads.
+//
+// # Safety
+// `index` and `video` must be live handles; `out` (unless `capacity` is 0)
+// must be valid for `capacity` writes of `kenmerk_video_match`; `out_len`
+// for a `size_t`.
+kenmerk_result kenmerk_index_match_video(const kenmerk_index *index,
+                                         const kenmerk_video *video,
+                                         uint32_t radius,
+                                         double query_threshold,
+                                         double indicator_threshold,
+                                         kenmerk_video_match *out,
+                                         size_t capacity,
+                                         size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

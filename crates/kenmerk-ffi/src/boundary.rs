@@ -161,6 +161,59 @@ pub(crate) unsafe fn write_bytes(ptr: *mut u8, bytes: &[u8]) {
     unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len()) };
 }
 
+/// Checks the output arguments of a call that fills a caller's array:
+/// `out_len` must be valid, and `out` too unless `capacity` is 0.
+pub(crate) fn check_array_outputs<T>(
+    out: *mut T,
+    capacity: usize,
+    out_len: *mut usize,
+) -> FfiResult {
+    check_ptr(out_len, "out_len")?;
+    if capacity > 0 {
+        check_ptr(out, "out")?;
+        check_len::<T>(capacity, "capacity")?;
+    }
+    Ok(())
+}
+
+/// Copies `items` to the caller's array if they fit, and their number to
+/// `*out_len`. If they do not fit, writes nothing to the array, writes the
+/// number needed to `*out_len` and fails with
+/// `KENMERK_RESULT_INSUFFICIENT_CAPACITY`; `what` names the items in the
+/// message.
+///
+/// # Safety
+/// The outputs must have passed [`check_array_outputs`], and `out` (when
+/// `capacity > 0`) must be valid for `capacity` writes of `T`.
+pub(crate) unsafe fn deliver_array<T: Copy>(
+    items: &[T],
+    out: *mut T,
+    capacity: usize,
+    out_len: *mut usize,
+    what: &str,
+) -> FfiResult {
+    if items.len() > capacity {
+        // SAFETY: `out_len` was checked (contract).
+        unsafe { write_out(out_len, items.len()) };
+        return Err(Failure::new(
+            kenmerk_result::InsufficientCapacity,
+            format!(
+                "{} {what} do not fit in an array of {capacity}",
+                items.len()
+            ),
+        ));
+    }
+    for (i, item) in items.iter().enumerate() {
+        // SAFETY: i < items.len() <= capacity, and when capacity > 0 `out`
+        // was checked (non-NULL, aligned) and is valid for `capacity`
+        // elements (contract).
+        unsafe { write_out(out.add(i), *item) };
+    }
+    // SAFETY: `out_len` was checked (contract).
+    unsafe { write_out(out_len, items.len()) };
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

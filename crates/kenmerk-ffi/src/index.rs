@@ -11,11 +11,16 @@
 
 use std::ffi::{CStr, c_char};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use kenmerk::Hash256;
 use kenmerk::index::{Index, Match, Method};
+use kenmerk::video::matching::VideoCatalog;
 
-use crate::boundary::{Failure, FfiResult, check_ptr, guard, input_array, input_slice, write_out};
+use crate::boundary::{
+    FfiResult, check_array_outputs, check_ptr, deliver_array, guard, input_array, input_slice,
+    write_out,
+};
 use crate::hash::{KENMERK_DIHEDRAL_HASH_BYTES, KENMERK_HASH_BYTES};
 use crate::result::kenmerk_result;
 
@@ -24,7 +29,10 @@ use crate::result::kenmerk_result;
 /// threads. Free it with `kenmerk_index_free` once no thread uses it.
 #[allow(non_camel_case_types)]
 pub struct kenmerk_index {
-    inner: Index,
+    pub(crate) inner: Index,
+    /// The video indicators and their frame counts, read on the first video
+    /// match (O(n)) and kept.
+    pub(crate) videos: OnceLock<VideoCatalog>,
 }
 
 /// One match: which indicator, and how far (Hamming distance in bits).
@@ -45,7 +53,7 @@ const _: () = {
 };
 
 /// The path named by a C string (any bytes on Unix; UTF-8 elsewhere).
-fn path_from(path: &CStr) -> FfiResult<PathBuf> {
+pub(crate) fn path_from(path: &CStr) -> FfiResult<PathBuf> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -55,7 +63,7 @@ fn path_from(path: &CStr) -> FfiResult<PathBuf> {
     {
         path.to_str()
             .map(PathBuf::from)
-            .map_err(|_| Failure::invalid("the path is not valid UTF-8"))
+            .map_err(|_| crate::boundary::Failure::invalid("the path is not valid UTF-8"))
     }
 }
 
@@ -64,9 +72,25 @@ fn path_from(path: &CStr) -> FfiResult<PathBuf> {
 /// # Safety
 /// `out` must be valid for writing one pointer.
 unsafe fn give(index: Index, out: *mut *mut kenmerk_index) {
-    let handle = Box::into_raw(Box::new(kenmerk_index { inner: index }));
+    let handle = Box::into_raw(Box::new(kenmerk_index {
+        inner: index,
+        videos: OnceLock::new(),
+    }));
     // SAFETY: forwarded from this function's contract.
     unsafe { write_out(out, handle) };
+}
+
+/// Borrows a handle after a NULL check.
+///
+/// # Safety
+/// As [`borrow`].
+pub(crate) unsafe fn borrow_handle<'a>(
+    index: *const kenmerk_index,
+) -> FfiResult<&'a kenmerk_index> {
+    check_ptr(index, "index")?;
+    // SAFETY: non-NULL (checked); the caller guarantees a live handle,
+    // which is only ever read.
+    Ok(unsafe { &*index })
 }
 
 /// Borrows the index behind a handle after a NULL check.
@@ -75,10 +99,8 @@ unsafe fn give(index: Index, out: *mut *mut kenmerk_index) {
 /// `index`, if non-NULL, must come from `kenmerk_index_open*` and not have
 /// been freed.
 unsafe fn borrow<'a>(index: *const kenmerk_index) -> FfiResult<&'a Index> {
-    check_ptr(index, "index")?;
-    // SAFETY: non-NULL (checked); the caller guarantees a live handle,
-    // which is only ever read.
-    Ok(unsafe { &(*index).inner })
+    // SAFETY: forwarded from this function's contract.
+    Ok(&unsafe { borrow_handle(index) }?.inner)
 }
 
 /// Opens the indicator file at `path` (a NUL-terminated file name) by
@@ -230,55 +252,26 @@ pub unsafe extern "C" fn kenmerk_index_verify(index: *const kenmerk_index) -> ke
     })
 }
 
-/// Copies `matches` to the caller's array if they fit.
+/// Copies `matches` to the caller's array if they fit (see
+/// [`deliver_array`]).
 ///
 /// # Safety
-/// `out`, if non-NULL, must be valid for `capacity` writes of
-/// `kenmerk_match`; `out_len` must be valid for a write.
+/// As [`deliver_array`].
 unsafe fn deliver(
     matches: &[Match],
     out: *mut kenmerk_match,
     capacity: usize,
     out_len: *mut usize,
 ) -> FfiResult {
-    if matches.len() > capacity {
-        // SAFETY: `out_len` was checked by the caller of this function.
-        unsafe { write_out(out_len, matches.len()) };
-        return Err(Failure::new(
-            kenmerk_result::InsufficientCapacity,
-            format!(
-                "{} matches do not fit in an array of {capacity}",
-                matches.len()
-            ),
-        ));
-    }
-    for (i, m) in matches.iter().enumerate() {
-        let record = kenmerk_match {
+    let records: Vec<kenmerk_match> = matches
+        .iter()
+        .map(|m| kenmerk_match {
             indicator: m.indicator,
             distance: m.distance,
-        };
-        // SAFETY: i < matches.len() <= capacity, and when capacity > 0 the
-        // caller checked `out` (non-NULL, aligned, `capacity` elements).
-        unsafe { write_out(out.add(i), record) };
-    }
-    // SAFETY: `out_len` was checked by the caller of this function.
-    unsafe { write_out(out_len, matches.len()) };
-    Ok(())
-}
-
-/// Checks the output arguments of a search: `out` may be NULL only when
-/// `capacity` is 0.
-fn check_search_outputs(
-    out: *mut kenmerk_match,
-    capacity: usize,
-    out_len: *mut usize,
-) -> FfiResult {
-    check_ptr(out_len, "out_len")?;
-    if capacity > 0 {
-        check_ptr(out, "out")?;
-        crate::boundary::check_len::<kenmerk_match>(capacity, "capacity")?;
-    }
-    Ok(())
+        })
+        .collect();
+    // SAFETY: forwarded from this function's contract.
+    unsafe { deliver_array(&records, out, capacity, out_len, "matches") }
 }
 
 /// Finds every indicator within Hamming distance `radius` of `hash` (32
@@ -315,7 +308,7 @@ pub unsafe extern "C" fn kenmerk_index_search(
         // SAFETY: the caller guarantees 32 readable bytes at `hash`.
         let query =
             Hash256::from_bytes(unsafe { input_array::<KENMERK_HASH_BYTES>(hash, "hash") }?);
-        check_search_outputs(out, capacity, out_len)?;
+        check_array_outputs(out, capacity, out_len)?;
         let matches = index.view().search(&[query], radius, Method::Auto)?;
         // SAFETY: outputs checked above; sizes guaranteed by the caller.
         unsafe { deliver(&matches, out, capacity, out_len) }
@@ -343,7 +336,7 @@ pub unsafe extern "C" fn kenmerk_index_search_dihedral(
         let index = unsafe { borrow(index) }?;
         // SAFETY: the caller guarantees 256 readable bytes at `hashes`.
         let all = unsafe { input_array::<KENMERK_DIHEDRAL_HASH_BYTES>(hashes, "hashes") }?;
-        check_search_outputs(out, capacity, out_len)?;
+        check_array_outputs(out, capacity, out_len)?;
         let group: Vec<Hash256> = all
             .as_chunks::<KENMERK_HASH_BYTES>()
             .0

@@ -39,6 +39,7 @@ mod boundary;
 mod hash;
 mod index;
 mod result;
+mod video;
 
 use std::ffi::c_char;
 
@@ -53,6 +54,11 @@ pub use index::{
     kenmerk_index_search_dihedral, kenmerk_index_verify, kenmerk_match,
 };
 pub use result::{kenmerk_result, kenmerk_result_message};
+pub use video::{
+    KENMERK_VIDEO_KEYFRAMES, kenmerk_hash_video_file, kenmerk_index_match_video, kenmerk_video,
+    kenmerk_video_frame, kenmerk_video_frames, kenmerk_video_free, kenmerk_video_from_frames,
+    kenmerk_video_match,
+};
 
 use boundary::{LAST_ERROR, check_ptr, guard, write_bytes, write_out};
 

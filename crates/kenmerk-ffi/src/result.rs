@@ -58,6 +58,10 @@ pub enum kenmerk_result {
     /// The indicator file is not signed with the given key, or was altered
     /// after signing.
     Signature = 14,
+    /// This build of the library was made without the feature the call
+    /// needs (video decoding: the cargo feature `video`, which links
+    /// FFmpeg's libraries).
+    NotBuiltIn = 15,
 }
 
 impl From<&Error> for kenmerk_result {
@@ -85,7 +89,7 @@ impl From<Error> for kenmerk_result {
 }
 
 /// The message of each value, indexed by value, NUL-terminated.
-const MESSAGES: [&str; 15] = [
+const MESSAGES: [&str; 16] = [
     "success\0",
     "a required pointer argument was NULL\0",
     "internal error in the kenmerk library (a bug; please report it)\0",
@@ -101,6 +105,7 @@ const MESSAGES: [&str; 15] = [
     "other error\0",
     "the indicator file is not yet valid\0",
     "the indicator file is not signed with the given key, or was altered after signing\0",
+    "this build of the library does not include the feature (e.g. video decoding)\0",
 ];
 
 const UNKNOWN: &str = "unknown result code\0";
@@ -136,12 +141,12 @@ mod tests {
         assert_eq!(message(kenmerk_result::Ok as u32), "success");
         assert_eq!(message(kenmerk_result::Other as u32), "other error");
         assert_eq!(
-            message(kenmerk_result::Signature as u32),
-            "the indicator file is not signed with the given key, or was altered after signing",
+            message(kenmerk_result::NotBuiltIn as u32),
+            "this build of the library does not include the feature (e.g. video decoding)",
             "the table must cover the last value"
         );
         assert_eq!(
-            message(kenmerk_result::Signature as u32 + 1),
+            message(kenmerk_result::NotBuiltIn as u32 + 1),
             "unknown result code"
         );
         assert_eq!(message(u32::MAX), "unknown result code");

@@ -8,14 +8,18 @@
 //! distance of any variant.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use kenmerk::Hash256;
 use kenmerk::index::Method;
+use kenmerk::video::MatchParams;
+use kenmerk::video::matching::{self, VideoCatalog};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::to_py_err;
+use crate::video::{FrameTuple, frames_from};
 
 /// PDQ's customary match radius.
 pub(crate) const DEFAULT_RADIUS: u32 = 31;
@@ -30,6 +34,8 @@ pub(crate) const DEFAULT_RADIUS: u32 = 31;
 pub(crate) struct Index {
     inner: kenmerk::index::Index,
     path: PathBuf,
+    /// The video indicators' frame counts, read on the first video match.
+    videos: OnceLock<VideoCatalog>,
 }
 
 fn parse_hex(hex: &str) -> PyResult<Hash256> {
@@ -100,7 +106,11 @@ impl Index {
                 None => kenmerk::index::Index::open(&path),
             })
             .map_err(|e| to_py_err(py, &e))?;
-        Ok(Index { inner, path })
+        Ok(Index {
+            inner,
+            path,
+            videos: OnceLock::new(),
+        })
     }
 
     /// Every indicator within Hamming distance `radius` of `query`, as
@@ -137,6 +147,66 @@ impl Index {
             .map(|q| query_group(&q?, dihedral))
             .collect::<PyResult<Vec<_>>>()?;
         self.search(py, groups, radius)
+    }
+
+    /// Matches a video against every video indicator by vPDQ's rule:
+    /// frames of quality 50 or more, repeated hashes counted once; a frame
+    /// matches when a frame of the other video is within `radius` bits; an
+    /// indicator matches when at least `query_threshold` percent of the
+    /// query's frames and `indicator_threshold` percent of its own match.
+    /// `frames` is what `hash_video` returns. Returns `[(indicator,
+    /// query_matched, indicator_matched)]` by indicator id; all frames are
+    /// scanned as one batch, without the GIL.
+    #[pyo3(signature = (frames, radius = DEFAULT_RADIUS, query_threshold = 80.0, indicator_threshold = 80.0))]
+    fn match_video(
+        &self,
+        py: Python<'_>,
+        frames: Vec<FrameTuple>,
+        radius: u32,
+        query_threshold: f64,
+        indicator_threshold: f64,
+    ) -> PyResult<Vec<(u64, f64, f64)>> {
+        for (name, value) in [
+            ("query_threshold", query_threshold),
+            ("indicator_threshold", indicator_threshold),
+        ] {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(PyValueError::new_err(format!(
+                    "{name} must be a percentage of 0 or more, not {value}"
+                )));
+            }
+        }
+        let frames = frames_from(frames)?;
+        let params = MatchParams {
+            distance: radius,
+            query_threshold,
+            indicator_threshold,
+            ..MatchParams::default()
+        };
+        let found = py
+            .detach(|| {
+                let view = self.inner.view();
+                let catalog = match self.videos.get() {
+                    Some(catalog) => catalog,
+                    None => {
+                        let built = VideoCatalog::new(&view, params.quality)?;
+                        self.videos.get_or_init(|| built)
+                    }
+                };
+                matching::search_videos(&view, catalog, &frames, &params, Method::Auto)
+            })
+            .map_err(|e| to_py_err(py, &e.with_path(&self.path)))?;
+        Ok(found
+            .into_iter()
+            .filter(|m| m.shares.is_match)
+            .map(|m| {
+                (
+                    m.indicator,
+                    m.shares.query_matched,
+                    m.shares.indicator_matched,
+                )
+            })
+            .collect())
     }
 
     /// Checks both digests and every record, in O(n); raises `KenmerkError`

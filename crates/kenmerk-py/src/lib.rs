@@ -2,8 +2,9 @@
 //!
 //! The Python package `kenmerk` (python/kenmerk) re-exports everything here:
 //! `hash_image`, `hash_image_dihedral`, `hash_images` (a batch that releases
-//! the GIL and hashes on all cores), the `Index` class over a memory-mapped
-//! indicator file, and `KenmerkError`. Hashes cross into Python as Meta's
+//! the GIL and hashes on all cores), `hash_video` and `hash_videos` (vPDQ),
+//! the `Index` class over a memory-mapped indicator file (image and video
+//! matching), and `KenmerkError`. Hashes cross into Python as Meta's
 //! 64-digit hex strings, so they compare equal to `kenmerk hash` output and
 //! to the industry's hash lists.
 //!
@@ -21,12 +22,13 @@ use pyo3::prelude::*;
 
 mod hashing;
 mod index;
+mod video;
 
 pyo3::create_exception!(
     _kenmerk,
     KenmerkError,
     PyException,
-    "A file or buffer kenmerk cannot use. `kind` says why (decode, limits, unsupported, corrupt, version, io, invalid_input, expired, not_yet_valid, signature), `path` names the file if there is one."
+    "A file or buffer kenmerk cannot use. `kind` says why (decode, limits, unsupported, corrupt, version, io, invalid_input, expired, not_yet_valid, signature, not_built_in), `path` names the file if there is one."
 );
 
 /// The lower-case name of an error kind, as `KenmerkError.kind` shows it.
@@ -67,6 +69,8 @@ fn _kenmerk(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hashing::hash_image, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::hash_image_dihedral, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::hash_images, m)?)?;
+    m.add_function(wrap_pyfunction!(video::hash_video, m)?)?;
+    m.add_function(wrap_pyfunction!(video::hash_videos, m)?)?;
     m.add_class::<index::Index>()?;
     Ok(())
 }

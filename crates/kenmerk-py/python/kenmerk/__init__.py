@@ -9,6 +9,8 @@ is a memory-mapped indicator file (``.kmk``); matching is exact.
 >>> hex, quality = kenmerk.hash_image("upload.jpg")         # doctest: +SKIP
 >>> if quality >= kenmerk.QUALITY_THRESHOLD:                # doctest: +SKIP
 ...     print(index.match(hex, radius=31))
+>>> frames = kenmerk.hash_video("upload.mp4")              # doctest: +SKIP
+>>> index.match_video(frames)                              # doctest: +SKIP
 """
 
 from ._kenmerk import (
@@ -20,6 +22,8 @@ from ._kenmerk import (
     hash_image,
     hash_image_dihedral,
     hash_images,
+    hash_video,
+    hash_videos,
 )
 
 __all__ = [
@@ -31,4 +35,6 @@ __all__ = [
     "hash_image",
     "hash_image_dihedral",
     "hash_images",
+    "hash_video",
+    "hash_videos",
 ]

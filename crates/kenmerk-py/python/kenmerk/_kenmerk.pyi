@@ -6,6 +6,14 @@ from typing import Iterable, List, Literal, Optional, Sequence, Tuple, Union, ov
 ImageInput = Union[str, "os.PathLike[str]", bytes, bytearray]
 """A path to an image file, or its encoded bytes (JPEG, PNG, WebP, GIF, BMP, TIFF)."""
 
+Frame = Tuple[int, int, str, float]
+"""``(frame, quality, hex, timestamp)``: one hashed video frame, the fields of
+a line of Meta's vPDQ output."""
+
+VideoMatch = Tuple[int, float, float]
+"""``(indicator, query_matched, indicator_matched)``: a matching video
+indicator and the percentages of each video's frames that matched."""
+
 Match = Tuple[int, int]
 """``(indicator, distance)``: the indicator's id and the Hamming distance in bits."""
 
@@ -20,7 +28,7 @@ class KenmerkError(Exception):
 
     kind: str
     """decode, limits, unsupported, corrupt, version, io, invalid_input, expired,
-    not_yet_valid, signature or other."""
+    not_yet_valid, signature, not_built_in or other."""
     path: Optional[str]
     """The file the error is about, if any."""
 
@@ -43,6 +51,22 @@ def hash_images(
     images: Iterable[ImageInput], dihedral: bool = False
 ) -> List[Union[Tuple[str, int], Tuple[List[str], int], KenmerkError]]:
     """Hashes many images on all cores without the GIL; a failed input's
+    entry is a KenmerkError instance (not raised)."""
+
+def hash_video(
+    path: Union[str, "os.PathLike[str]"],
+    seconds_per_hash: float = 1.0,
+    keyframes: bool = False,
+) -> List[Frame]:
+    """vPDQ hash of a video file: one frame per ``seconds_per_hash`` seconds
+    (0: every frame), or the key frames only."""
+
+def hash_videos(
+    paths: Iterable[Union[str, "os.PathLike[str]"]],
+    seconds_per_hash: float = 1.0,
+    keyframes: bool = False,
+) -> List[Union[List[Frame], KenmerkError]]:
+    """Hashes many videos, one per core, without the GIL; a failed file's
     entry is a KenmerkError instance (not raised)."""
 
 class Index:
@@ -77,6 +101,14 @@ class Index:
         dihedral: bool = False,
     ) -> List[List[Match]]:
         """``match`` for many queries in one pass, on all cores, without the GIL."""
+    def match_video(
+        self,
+        frames: Sequence[Frame],
+        radius: int = 31,
+        query_threshold: float = 80.0,
+        indicator_threshold: float = 80.0,
+    ) -> List[VideoMatch]:
+        """Video indicators matching by vPDQ's rule, by indicator id."""
     def verify(self) -> None:
         """Checks the digests and every record (O(n)); raises KenmerkError."""
     def __len__(self) -> int: ...
