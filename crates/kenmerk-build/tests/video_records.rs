@@ -7,7 +7,7 @@ use kenmerk::Hash256;
 use kenmerk::index::{self, IndexView, Indicator, MediaKind, WriteOptions};
 use kenmerk_build::check::{expected_entries, file_against_records};
 use kenmerk_build::delta;
-use kenmerk_build::records::{Chain, Event, Frame, Record, hex};
+use kenmerk_build::records::{Chain, Event, Frame, Record, hex, parse_digest};
 
 /// Three records written by kenmerk before video rows were accepted (two
 /// image `add`s and a `release`), as that version's `db build` wrote them.
@@ -78,18 +78,29 @@ fn add_video(id: u64, submission: &str, entries: &[Entry]) -> Record {
     }
 }
 
-/// A file of `entries` built from `chain` as it stands, and the chain with
-/// its `release` record.
-fn release(chain: &mut Chain, entries: &[Entry], version: u64) -> Vec<u8> {
-    let bytes = index::to_bytes(
+/// A file of `entries`, version `version`, built from the records up to
+/// the one whose digest is `head`.
+fn file(entries: &[Entry], head: [u8; 32], version: u64) -> Vec<u8> {
+    index::to_bytes(
         entries,
         &WriteOptions {
             db_version: version,
-            chain_head: chain.head(),
+            chain_head: head,
             mih: false,
             ..WriteOptions::default()
         },
-    );
+    )
+}
+
+/// The digest of record `seq` of `chain`.
+fn digest_of(chain: &Chain, seq: usize) -> [u8; 32] {
+    parse_digest(chain.records()[seq].hash.as_deref().unwrap()).unwrap()
+}
+
+/// A file of `entries` built from `chain` as it stands, and the chain with
+/// its `release` record.
+fn release(chain: &mut Chain, entries: &[Entry], version: u64) -> Vec<u8> {
+    let bytes = file(entries, chain.head(), version);
     let info = IndexView::from_bytes(&bytes).unwrap().info();
     chain.append(Record {
         db_version: Some(version),
@@ -125,17 +136,7 @@ fn records_written_before_videos_were_accepted_keep_their_bytes() {
     );
     // A file of those indicators, built at the second record, checks out
     // once a release names it.
-    let bytes = index::to_bytes(
-        &entries,
-        &WriteOptions {
-            chain_head: kenmerk_build::records::parse_digest(
-                chain.records()[1].hash.as_deref().unwrap(),
-            )
-            .unwrap(),
-            mih: false,
-            ..WriteOptions::default()
-        },
-    );
+    let bytes = file(&entries, digest_of(&chain, 1), 1);
     let info = IndexView::from_bytes(&bytes).unwrap().info();
     chain.append(Record {
         db_version: Some(1),
@@ -193,23 +194,10 @@ fn a_file_must_hold_exactly_the_frames_the_add_record_gives() {
     assert_eq!(live.submissions, ["V1", "V1-again"]);
     assert_eq!(expected_entries(1, live).unwrap(), video);
 
-    let build = |entries: Vec<Entry>| {
-        index::to_bytes(
-            &entries,
-            &WriteOptions {
-                chain_head: kenmerk_build::records::parse_digest(
-                    chain.records()[2].hash.as_deref().unwrap(),
-                )
-                .unwrap(),
-                mih: false,
-                ..WriteOptions::default()
-            },
-        )
-    };
     let with = |change: &dyn Fn(&mut Vec<Entry>)| {
         let mut entries = good.clone();
         change(&mut entries);
-        check(&chain, &build(entries)).unwrap_err()
+        check(&chain, &file(&entries, digest_of(&chain, 2), 1)).unwrap_err()
     };
     let missing = with(&|e| {
         e.pop();

@@ -10,62 +10,16 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-const HEADER: &str = "submission_id,authority,member_state,decided_on,media_kind,path";
+mod common;
 
-fn kenmerk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kenmerk"))
-        .args(args)
-        .output()
-        .expect("the kenmerk binary runs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn ok(out: Output) -> Output {
-    assert!(out.status.success(), "{}", stderr(&out));
-    out
-}
-
-fn ffmpeg(args: &[&str]) {
-    let status = Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-y"])
-        .args(args)
-        .status()
-        .expect("the ffmpeg command is needed (apt-get install ffmpeg; tools/test.sh does)");
-    assert!(status.success(), "ffmpeg {args:?}");
-}
-
-fn shared(folder: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
-        .join(folder);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared/corpus/{folder} not found");
-        None
-    }
-}
+use common::{corpus, ffmpeg, kenmerk, manifest, ok, photos, reencode_small, s, stderr};
 
 fn photo(n: usize) -> PathBuf {
-    let dir = shared("photos").expect("../shared/corpus/photos");
-    let mut photos: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "jpg"))
-        .collect();
-    photos.sort();
-    photos.swap_remove(n)
+    photos().swap_remove(n)
 }
 
 fn row(id: &str, kind: &str, path: &Path) -> String {
@@ -75,13 +29,12 @@ fn row(id: &str, kind: &str, path: &Path) -> String {
     )
 }
 
-fn manifest(dir: &Path, name: &str, rows: &[String]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
-    path
+fn db_build(manifest: &Path, base: Option<&Path>, out: &Path, records: &Path) -> Output {
+    let base: Vec<&str> = base.map_or(vec![], |b| vec!["--base", s(b)]);
+    db_build_with(manifest, &base, out, records)
 }
 
-fn db_build(manifest: &Path, base: Option<&Path>, out: &Path, records: &Path) -> Output {
+fn db_build_with(manifest: &Path, extra: &[&str], out: &Path, records: &Path) -> Output {
     let mut args = vec![
         "db",
         "build",
@@ -92,9 +45,7 @@ fn db_build(manifest: &Path, base: Option<&Path>, out: &Path, records: &Path) ->
         "--records",
         s(records),
     ];
-    if let Some(base) = base {
-        args.extend(["--base", s(base)]);
-    }
+    args.extend_from_slice(extra);
     kenmerk(&args)
 }
 
@@ -158,7 +109,7 @@ fn recomputed_frames(video: &Path) -> Vec<Value> {
 
 #[test]
 fn video_submissions_become_indicators_that_match_copies_and_survive_every_change() {
-    let Some(videos) = shared("video") else {
+    let Some(videos) = corpus("video") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -225,17 +176,7 @@ fn video_submissions_become_indicators_that_match_copies_and_survive_every_chang
     // A re-encoded, downscaled copy matches its video indicator; unrelated
     // videos match nothing.
     let small = work.join("bikes-small.webm");
-    ffmpeg(&[
-        "-i",
-        s(&bikes),
-        "-vf",
-        "scale=320:-2",
-        "-c:v",
-        "libvpx",
-        "-b:v",
-        "300k",
-        s(&small),
-    ]);
+    reencode_small(&bikes, &small);
     let unrelated = [videos.join("tree.avi"), videos.join("bigbuckbunny.mp4")];
     assert_eq!(
         video_matches(&v1, &[&small, &unrelated[0], &unrelated[1]]),
@@ -319,7 +260,7 @@ fn video_submissions_become_indicators_that_match_copies_and_survive_every_chang
 
 #[test]
 fn a_bad_video_row_refuses_the_whole_build_and_writes_nothing() {
-    let Some(videos) = shared("video") else {
+    let Some(videos) = corpus("video") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -359,18 +300,7 @@ fn a_bad_video_row_refuses_the_whole_build_and_writes_nothing() {
             &[row("S0", "image", &photo(0)), row("B1", "video", video)],
         );
         let (db, records) = (work.join("out.kmk"), work.join("R.jsonl"));
-        let mut args = vec![
-            "db",
-            "build",
-            "--submissions",
-            s(&m),
-            "--out",
-            s(&db),
-            "--records",
-            s(&records),
-        ];
-        args.extend_from_slice(extra);
-        let out = kenmerk(&args);
+        let out = db_build_with(&m, extra, &db, &records);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{reason}: {err}");
         let name = video.file_name().unwrap().to_string_lossy();
