@@ -6,10 +6,12 @@
 # with PDQ quality >= 50, as the builder requires); `db build` turns them
 # into target/demo/sample.kmk with hash-chained records; the records and the
 # file are verified; a key pair is made and a signed copy is issued to one
-# provider for this year.
+# provider for this year. One video submission joins them: a 6-second clip
+# of FFmpeg's synthetic test pattern, made with the ffmpeg command.
 # The provider's side: every image in testdata/synthetic (the same pictures
 # as PNG, GIF, BMP, TIFF, WebP, plus others) is hashed and matched against
-# the signed copy, which is checked with the Centre's public key first.
+# the signed copy, which is checked with the Centre's public key first; then
+# a re-encoded copy of the clip at half size is matched as a video.
 # Only matches are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,12 +22,15 @@ kenmerk=target/release/kenmerk
 out=target/demo
 mkdir -p "$out"
 rm -f "$out/sample.kmk" "$out/RECORDS.jsonl" "$out/issued.kmk"
+ffmpeg=(ffmpeg -nostdin -v error -y)
+"${ffmpeg[@]}" -f lavfi -i testsrc2=size=320x240:rate=25:duration=6 -c:v libx264 -pix_fmt yuv420p "$out/clip.mp4"
 
 echo "== the Centre: manifest of confirmed submissions ($out/submissions.csv)" >&2
 {
   echo "submission_id,authority,member_state,decided_on,media_kind,path"
   "$kenmerk" hash testdata/synthetic/png-* | awk -F, -v root="$PWD" '$2 >= 50 {
     n++; printf "DEMO-%03d,Demo Authority,NL,2026-01-15,image,%s/%s\n", n, root, $3 }'
+  echo "DEMO-VIDEO-001,Demo Authority,NL,2026-01-15,video,clip.mp4"
 } > "$out/submissions.csv"
 echo "== building $out/sample.kmk and its records" >&2
 "$kenmerk" db build --submissions "$out/submissions.csv" --out "$out/sample.kmk" \
@@ -40,3 +45,6 @@ year=$(date -u +%Y)
 
 echo "== the provider: matching every image in testdata/synthetic (radius 31, all 8 rotations/mirrors)" >&2
 "$kenmerk" match --db "$out/issued.kmk" --pubkey "$out/centre.pub" --dihedral testdata/synthetic
+echo "== the provider: matching a re-encoded half-size copy of the clip (vPDQ, 80%/80% of frames)" >&2
+"${ffmpeg[@]}" -i "$out/clip.mp4" -vf scale=160:-2 -c:v libx264 -crf 30 "$out/clip-small.mp4"
+"$kenmerk" match --db "$out/issued.kmk" --pubkey "$out/centre.pub" --video "$out/clip-small.mp4"

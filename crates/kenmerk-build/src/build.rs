@@ -11,17 +11,24 @@
 //! record names its digests. Both are published together (see
 //! [`publish`](crate::publish)).
 //!
-//! Memory: one decoded image per worker thread at a time; per submission
-//! only its digest, hash and quality are kept.
+//! A video submission becomes one indicator whose stored frames all carry
+//! its id (the distinct frame hashes of quality 50 or more at one frame
+//! per second); its `add` records list those frames. A file already
+//! submitted as the other media kind is refused.
+//!
+//! Memory: one decoded image or video frame per worker thread at a time;
+//! per submission only its digest and hashes are kept.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use kenmerk::index::{self, Index, IndexView, Indicator, WriteOptions};
+use kenmerk::index::{self, Index, IndexView, Indicator, MediaKind, WriteOptions};
+use kenmerk::video::VideoLimits;
 use kenmerk::{DecodeOptions, Hash256};
 use rayon::prelude::*;
 
-use crate::manifest::{self, RowError, Submission, SubmittedKind};
+use crate::hashing::{Hashed, hash_submission};
+use crate::manifest::{self, RowError, Submission};
 use crate::publish;
 use crate::records::{Chain, Event, Record, hex};
 
@@ -31,8 +38,11 @@ pub const MIN_QUALITY: u8 = 50;
 /// How to build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
-    /// Limits and orientation for decoding submitted files.
+    /// Limits and orientation for decoding submitted images.
     pub decode: DecodeOptions,
+    /// Limits for submitted videos (checked before any frame is decoded).
+    /// Videos are always sampled at vPDQ's default, one frame per second.
+    pub video_limits: VideoLimits,
     /// Include multi-index tables in the file.
     pub mih: bool,
 }
@@ -41,6 +51,7 @@ impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             decode: DecodeOptions::default(),
+            video_limits: VideoLimits::default(),
             mih: true,
         }
     }
@@ -104,36 +115,6 @@ impl Progress for () {
     fn hashed(&self) {}
 }
 
-/// A hashed submission.
-struct Hashed {
-    file_blake3: [u8; 32],
-    hash: Hash256,
-    quality: u8,
-}
-
-fn hash_submission(s: &Submission, options: &DecodeOptions) -> Result<Hashed, String> {
-    if s.media_kind == SubmittedKind::Video {
-        return Err("video submissions need video hashing, which this build does not have".into());
-    }
-    let bytes = kenmerk::decode::read_file(&s.path, &options.limits)
-        .map_err(|e| format!("{}: {}", s.path.display(), e.reason()))?;
-    let file_blake3 = *blake3::hash(&bytes).as_bytes();
-    let pdq = kenmerk::hash_image_with(&bytes, options)
-        .map_err(|e| format!("{}: {}", s.path.display(), e.reason()))?;
-    if pdq.quality < MIN_QUALITY {
-        return Err(format!(
-            "{}: PDQ quality {} is below {MIN_QUALITY}: too little detail for a reliable indicator",
-            s.path.display(),
-            pdq.quality
-        ));
-    }
-    Ok(Hashed {
-        file_blake3,
-        hash: pdq.hash,
-        quality: pdq.quality,
-    })
-}
-
 /// The base version a change starts from: the latest file made from the
 /// records, checked against them.
 fn open_base(base: &Path, chain: &Chain) -> Result<Index, String> {
@@ -163,6 +144,31 @@ fn open_base(base: &Path, chain: &Chain) -> Result<Index, String> {
         ));
     }
     Ok(index)
+}
+
+/// Each bad row with its reason.
+fn row_errors(submissions: &[Submission], hashed: &[Result<Hashed, String>]) -> Vec<RowError> {
+    submissions
+        .iter()
+        .zip(hashed)
+        .filter_map(|(s, h)| {
+            h.as_ref().err().map(|reason| RowError {
+                line: s.line,
+                submission_id: Some(s.submission_id.clone()),
+                reason: reason.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Number of indicators among index records kept together by id (a video
+/// indicator has one record per stored frame).
+fn count_indicators(entries: &[(Hash256, Indicator)]) -> usize {
+    entries
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, meta))| *i == 0 || entries[i - 1].1.id != meta.id)
+        .count()
 }
 
 fn indicators_of(view: &IndexView<'_>) -> Result<Vec<(Hash256, Indicator)>, String> {
@@ -214,41 +220,37 @@ pub fn build(
     let hashed: Vec<Result<Hashed, String>> = submissions
         .par_iter()
         .map(|s| {
-            let result = hash_submission(s, &options.decode);
+            let result = hash_submission(s, &options.decode, &options.video_limits);
             progress.hashed();
             result
         })
         .collect();
-    let bad: Vec<RowError> = submissions
-        .iter()
-        .zip(&hashed)
-        .filter_map(|(s, h)| {
-            h.as_ref().err().map(|reason| RowError {
-                line: s.line,
-                submission_id: Some(s.submission_id.clone()),
-                reason: reason.clone(),
-            })
-        })
-        .collect();
+    let bad = row_errors(&submissions, &hashed);
     if !bad.is_empty() {
         return Err(BuildError::Rows(bad));
     }
+    let hashed: Vec<Hashed> = hashed.into_iter().flatten().collect();
 
     let state = chain.live(chain.records().len());
-    let mut next_id = state.next_id;
-    let mut new_by_file: HashMap<[u8; 32], u64> = HashMap::new();
+    let mut kinds: HashMap<u64, MediaKind> = HashMap::new();
     let mut indicators = match &base {
         Some(index) => indicators_of(&index.view())?,
         None => Vec::new(),
     };
+    for (_, meta) in &indicators {
+        kinds.insert(meta.id, meta.kind);
+    }
+    let mut next_id = state.next_id;
+    let mut new_by_file: HashMap<[u8; 32], u64> = HashMap::new();
     let (mut added, mut duplicates) = (0, 0);
-    for (s, h) in submissions.iter().zip(hashed.into_iter().flatten()) {
-        let file_hex = hex(&h.file_blake3);
-        let id = match state
+    let mut ids = Vec::with_capacity(hashed.len());
+    let mut conflicts = Vec::new();
+    for (s, h) in submissions.iter().zip(&hashed) {
+        let known = state
             .by_file
-            .get(&file_hex)
-            .or(new_by_file.get(&h.file_blake3))
-        {
+            .get(&hex(&h.file_blake3))
+            .or(new_by_file.get(&h.file_blake3));
+        let id = match known {
             Some(&id) => {
                 duplicates += 1;
                 id
@@ -257,23 +259,38 @@ pub fn build(
                 let id = next_id;
                 next_id += 1;
                 new_by_file.insert(h.file_blake3, id);
-                indicators.push((h.hash, Indicator::image(id, h.quality)));
+                kinds.insert(id, h.kind());
+                indicators.extend(h.entries(id));
                 added += 1;
                 id
             }
         };
-        chain.append(Record {
+        if kinds.get(&id) != Some(&h.kind()) {
+            conflicts.push(RowError {
+                line: s.line,
+                submission_id: Some(s.submission_id.clone()),
+                reason: format!(
+                    "{}: the same file is indicator {id}, submitted as another media kind",
+                    s.path.display()
+                ),
+            });
+        }
+        ids.push(id);
+    }
+    if !conflicts.is_empty() {
+        return Err(BuildError::Rows(conflicts));
+    }
+    for ((s, h), id) in submissions.iter().zip(&hashed).zip(ids) {
+        chain.append(h.describe(Record {
             indicator: Some(id),
             submission_id: Some(s.submission_id.clone()),
             authority: Some(s.authority.clone()),
             member_state: Some(s.member_state.clone()),
             decided_on: Some(s.decided_on.clone()),
             media_kind: Some(s.media_kind.name().to_string()),
-            file_blake3: Some(file_hex),
-            pdq: Some(h.hash.to_string()),
-            quality: Some(h.quality),
+            file_blake3: Some(hex(&h.file_blake3)),
             ..Record::new(Event::Add)
-        });
+        }));
     }
     let db_version = chain.last_version() + 1;
     release(
@@ -287,7 +304,7 @@ pub fn build(
     )?;
     Ok(Outcome {
         db_version,
-        indicators: indicators.len(),
+        indicators: count_indicators(&indicators),
         added,
         duplicates,
     })
@@ -318,7 +335,7 @@ fn release(
         .info();
     chain.append(Record {
         db_version: Some(db_version),
-        indicators: Some(indicators.len() as u64),
+        indicators: Some(count_indicators(indicators) as u64),
         body_blake3: Some(hex(&info.body_digest)),
         header_blake3: Some(hex(&info.header_digest)),
         ..Record::new(Event::Release)
@@ -372,7 +389,7 @@ pub fn remove(
     )?;
     Ok(Outcome {
         db_version,
-        indicators: indicators.len(),
+        indicators: count_indicators(&indicators),
         added: 0,
         duplicates: 0,
     })

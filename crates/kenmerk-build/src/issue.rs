@@ -18,6 +18,16 @@ pub struct Issued {
     pub indicators: usize,
 }
 
+/// Number of distinct indicator ids in `view` (a video indicator has one
+/// record per stored frame).
+fn count_indicators(view: &index::IndexView<'_>) -> Result<usize, String> {
+    let mut ids = std::collections::HashSet::new();
+    for p in 0..view.len() {
+        ids.insert(view.indicator(p).map_err(|e| e.reason().to_string())?.id);
+    }
+    Ok(ids.len())
+}
+
 /// Writes a signed copy of the release `db` for `request.issued_to`.
 pub fn issue(
     db: &Path,
@@ -33,7 +43,7 @@ pub fn issue(
         .map_err(|e| format!("{}: {}", db.display(), e.reason()))?;
     let issued = Issued {
         db_version: view.info().db_version,
-        indicators: view.len(),
+        indicators: count_indicators(&view).map_err(|e| format!("{}: {e}", db.display()))?,
     };
     let Some(records) = records else {
         return index::write_atomic(out, &bytes)
@@ -49,7 +59,7 @@ pub fn issue(
         .info();
     chain.append(Record {
         db_version: Some(info.db_version),
-        indicators: Some(info.count as u64),
+        indicators: Some(issued.indicators as u64),
         body_blake3: Some(hex(&info.body_digest)),
         header_blake3: Some(hex(&info.header_digest)),
         issued_to: Some(request.issued_to.clone()),

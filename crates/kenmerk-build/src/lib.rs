@@ -5,7 +5,8 @@
 //! order (Art. 46(2), (8)).
 //!
 //! - [`manifest`]: the submissions manifest and its checks.
-//! - [`build::build`] and [`build::remove`]: new versions.
+//! - [`build::build`] and [`build::remove`]: new versions, from image and
+//!   (with the cargo feature `video`, FFmpeg) video submissions.
 //! - [`records`]: the hash-chained log; [`check`]: a file against its log.
 //! - [`delta`]: version-to-version updates for providers.
 //! - [`keys`] and [`issue`]: ed25519 keys and issued copies.
@@ -19,6 +20,7 @@ pub mod build;
 pub mod check;
 pub mod dates;
 pub mod delta;
+mod hashing;
 pub mod issue;
 pub mod keys;
 pub mod manifest;

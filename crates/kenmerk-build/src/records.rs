@@ -11,6 +11,25 @@
 //! of every indicator file built from it, so a file names the exact state of
 //! the records it came from, and truncating the log after a release is
 //! caught by checking the log against that release.
+//!
+//! An `add` record describes its indicator completely, so that an auditor
+//! can check the indicator file against it and recompute it from the
+//! submitted file. For an image that is `pdq` and `quality`, with
+//! `algorithm` `pdq`. For a video (`media_kind` `video`, `algorithm`
+//! `vpdq`) it is `frames`: every frame record the indicator file holds for
+//! the video, in frame order, each as `{"frame":N,"pdq":HEX,"quality":Q}`
+//! ([`Frame`]). Those are the distinct frame hashes of quality 50 or more
+//! among the frames vPDQ samples at its default of one per second, which
+//! is what `kenmerk hash --video` prints and `kenmerk db import --vpdq`
+//! keeps; `kenmerk::video::matching::video_records` makes the selection.
+//!
+//! The frames are written out in full rather than as a digest: the records
+//! then hold every indicator on their own, as they do for images, the check
+//! of a file against them can name the frame that differs, and an auditor
+//! compares a re-hash line by line. The price is about 100 bytes per stored
+//! frame (some 360 KB per hour of video) in each `add` record of a video.
+//! The field is absent from every other record, so records written before
+//! videos were accepted keep their exact bytes and digests.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -70,6 +89,9 @@ pub struct Record {
     /// PDQ quality (add).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<u8>,
+    /// A video's stored frames, in frame order (add, video; see [`Frame`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<Vec<Frame>>,
     /// Why an indicator was removed (remove).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -98,13 +120,26 @@ pub struct Record {
     /// Public key that signed an issued copy (issue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<String>,
-    /// Hash algorithm of the indicators.
+    /// Hash algorithm of the indicators: `pdq`, or `vpdq` for the `add`
+    /// record of a video (PDQ of one frame per second, as Meta's vPDQ).
     pub algorithm: String,
     /// Tool and version that wrote the record.
     pub tool: String,
     /// blake3 of this record serialized without this key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+}
+
+/// One stored frame of a video indicator, as its `add` record gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Frame {
+    /// Frame number: its index in decoding order, from 0.
+    pub frame: u32,
+    /// The frame's PDQ hash, Meta's hex.
+    pub pdq: String,
+    /// Its PDQ quality.
+    pub quality: u8,
 }
 
 /// Name and version of the tool, as recorded.
@@ -273,6 +308,7 @@ impl Chain {
                     let entry = state.live.entry(id).or_insert_with(|| Live {
                         pdq: record.pdq.clone().unwrap_or_default(),
                         quality: record.quality.unwrap_or(0),
+                        frames: record.frames.clone().unwrap_or_default(),
                         media_kind: record.media_kind.clone().unwrap_or_default(),
                         submissions: Vec::new(),
                     });
@@ -303,13 +339,15 @@ impl Chain {
     }
 }
 
-/// An indicator as the records describe it.
+/// An indicator as the records describe it (its first `add` record).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Live {
-    /// PDQ hash, Meta's hex.
+    /// PDQ hash, Meta's hex (images; empty for videos).
     pub pdq: String,
-    /// PDQ quality.
+    /// PDQ quality (images; 0 for videos).
     pub quality: u8,
+    /// The stored frames (videos; empty for images).
+    pub frames: Vec<Frame>,
     /// `image` or `video`.
     pub media_kind: String,
     /// Submission ids that added it (duplicates share one indicator).

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use indicatif::ProgressBar;
 use kenmerk::index::{self, IssueRequest};
+use kenmerk::video::VideoLimits;
 use kenmerk::{DecodeOptions, Limits};
 use kenmerk_build::build::{self, BuildError, BuildOptions, Progress};
 use kenmerk_build::records::Chain;
@@ -17,7 +18,8 @@ use kenmerk_build::{check, dates, delta, issue, keys::SecretKey};
 pub(crate) struct BuildArgs {
     /// Submissions manifest: CSV with header
     /// `submission_id,authority,member_state,decided_on,media_kind,path`, or JSON lines with
-    /// those keys. Paths are relative to the manifest's folder.
+    /// those keys. Paths are relative to the manifest's folder. `media_kind` is `image` or
+    /// `video` (vPDQ, one frame per second).
     #[arg(long)]
     submissions: PathBuf,
     /// The indicator file to write.
@@ -38,6 +40,9 @@ pub(crate) struct BuildArgs {
     /// Refuse images with more pixels than this (checked before decoding).
     #[arg(long, default_value_t = Limits::default().max_pixels)]
     max_pixels: u64,
+    /// Refuse videos declaring a longer duration, in seconds (checked before decoding).
+    #[arg(long, default_value_t = VideoLimits::default().max_duration_secs)]
+    max_duration: u64,
 }
 
 /// Arguments of `kenmerk db remove`.
@@ -155,6 +160,10 @@ pub(crate) fn build(args: BuildArgs) -> Result<(), String> {
                 ..Limits::default()
             },
             ..DecodeOptions::default()
+        },
+        video_limits: VideoLimits {
+            max_duration_secs: args.max_duration,
+            ..VideoLimits::default()
         },
         mih: !args.no_mih,
     };

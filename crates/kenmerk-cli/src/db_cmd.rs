@@ -203,8 +203,9 @@ fn verify(path: &Path, pubkey: Option<&Path>) -> Result<(), String> {
         let key = kenmerk::index::PublicKey::read(key).map_err(|e| e.to_string())?;
         Index::open_signed(path, &key).map_err(|e| e.to_string())?;
     }
+    // A video indicator has one hash per stored frame, so count hashes.
     eprintln!(
-        "kenmerk: {}: ok ({} indicators)",
+        "kenmerk: {}: ok ({} hashes)",
         path.display(),
         index.view().len()
     );

@@ -4,58 +4,17 @@
 //! issued copies, and writes that a crash or failure cannot half-do.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-const HEADER: &str = "submission_id,authority,member_state,decided_on,media_kind,path";
+mod common;
 
-fn kenmerk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kenmerk"))
-        .args(args)
-        .output()
-        .expect("the kenmerk binary runs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn ok(out: Output) -> Output {
-    assert!(out.status.success(), "{}", stderr(&out));
-    out
-}
-
-/// The shared corpus of ordinary photos, read in place.
-fn photos() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/photos");
-    let mut photos: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (../shared must sit beside the repo)",
-                dir.display()
-            )
-        })
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "jpg"))
-        .collect();
-    photos.sort();
-    photos
-}
+use common::{kenmerk, manifest, ok, photos, s, stderr};
 
 fn row(id: &str, path: &Path) -> String {
     format!(
         "{id},Politie Nederland,NL,2026-03-01,image,{}",
         path.display()
     )
-}
-
-fn manifest(dir: &Path, name: &str, rows: &[String]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
-    path
 }
 
 /// Builds version 1 of `photos` in `dir`: returns (db, records).

@@ -1,20 +1,12 @@
 //! End-to-end tests of `kenmerk db import|info|verify`, `query` and `match`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use kenmerk::Hash256;
 
-fn kenmerk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kenmerk"))
-        .args(args)
-        .output()
-        .expect("run kenmerk")
-}
+mod common;
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::{kenmerk, s};
 
 fn random_hashes(n: usize, seed: u64) -> Vec<Hash256> {
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;

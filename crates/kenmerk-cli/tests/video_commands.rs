@@ -6,45 +6,13 @@
 #![cfg(feature = "video")]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn kenmerk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kenmerk"))
-        .args(args)
-        .output()
-        .expect("run kenmerk")
-}
+mod common;
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{ffmpeg, kenmerk, reencode_small, s, stderr, stdout};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/video");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared/corpus/video not found");
-        None
-    }
-}
-
-/// Runs the `ffmpeg` command (tools/test.sh installs it).
-fn ffmpeg(args: &[&str]) {
-    let status = Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-y"])
-        .args(args)
-        .status()
-        .expect("the ffmpeg command is needed (apt-get install ffmpeg; tools/test.sh does)");
-    assert!(status.success(), "ffmpeg {args:?}");
+    common::corpus("video")
 }
 
 fn scratch() -> PathBuf {
@@ -169,17 +137,7 @@ fn reencoded_downscaled_copy_matches_its_indicator_and_unrelated_videos_nothing(
     std::fs::create_dir_all(&work).unwrap();
     let db = video_index(&dir, &work);
     let small = work.join("bikes-small.webm");
-    ffmpeg(&[
-        "-i",
-        s(&dir.join("bikes.mp4")),
-        "-vf",
-        "scale=320:-2",
-        "-c:v",
-        "libvpx",
-        "-b:v",
-        "300k",
-        s(&small),
-    ]);
+    reencode_small(&dir.join("bikes.mp4"), &small);
     let gradio_small = work.join("gradio-small.mp4");
     ffmpeg(&[
         "-i",
