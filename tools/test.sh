@@ -19,6 +19,10 @@ bash tools/video/install-ffmpeg.sh
 
 cargo test --workspace
 
+# The builds without FFmpeg (cargo feature `video` off): the builder refuses
+# video rows with a reason, and the C library keeps its ABI.
+cargo test -p kenmerk-build -p kenmerk-ffi --no-default-features
+
 # kenmerk's C library as C programs use it (examples/c), also under valgrind.
 bash tools/ffi/test-c.sh
 
