@@ -372,6 +372,7 @@ impl Index {
         let mmap = map::map(path)?;
         let layout = Layout::parse(&mmap).map_err(|e| e.with_path(path))?;
         map::stream_hashes(&mmap, layout.hashes.offset, layout.hashes.len);
+        map::prefer_huge_pages(&mmap, layout.hashes.offset);
         Ok(Index {
             storage: Storage::Mapped(mmap),
             layout,
