@@ -7,15 +7,18 @@
 //!
 //! Two modes, chosen by the first byte:
 //! - `b'M'`: the rest is a list of 5-byte patches (u32 offset, xor byte)
-//!   applied to a valid file with multi-index tables (about 4 MiB, too large
-//!   to fuzz as raw bytes), so corrupt tables are explored;
+//!   applied to a valid file with multi-index tables (31 tables of 8 and 9
+//!   bits, about 42 KiB, too large to fuzz as raw bytes), so corrupt tables
+//!   and layouts are explored;
 //! - anything else: the whole input is the file.
 
 #![no_main]
 
 use std::sync::LazyLock;
 
-use kenmerk::index::{Indicator, IndexView, Method, PublicKey, WriteOptions, to_bytes};
+use kenmerk::index::{
+    Indicator, IndexView, Method, MihLayout, PublicKey, WriteOptions, to_bytes_with_layout,
+};
 use kenmerk::{ErrorKind, Hash256};
 use libfuzzer_sys::fuzz_target;
 
@@ -31,7 +34,7 @@ static WITH_TABLES: LazyLock<Vec<u8>> = LazyLock::new(|| {
         .enumerate()
         .map(|(i, h)| (h, Indicator::image(i as u64, 90)))
         .collect();
-    to_bytes(&indicators, &WriteOptions::default())
+    to_bytes_with_layout(&indicators, &WriteOptions::default(), &MihLayout::equal(31))
 });
 
 fn is_file_kind(kind: &ErrorKind) -> bool {

@@ -171,6 +171,11 @@ fn info(path: &Path) -> Result<(), String> {
         "indicators": info.count,
         "by_kind": {"image": kinds[0], "video": kinds[1], "other": kinds[2], "invalid": kinds[3]},
         "multi_index": info.has_mih,
+        "multi_index_tables": info.mih_layout.map(|l| serde_json::json!({
+            "count": l.tables(),
+            "widths": l.widths().collect::<Vec<u32>>(),
+            "max_radius": l.max_radius(),
+        })),
         "bytes": {"file": info.file_bytes, "hashes": info.hash_bytes, "multi_index": info.mih_bytes},
         "digests": {
             "algorithm": "blake3",

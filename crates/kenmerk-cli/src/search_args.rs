@@ -11,7 +11,8 @@ pub(crate) enum MethodArg {
     Auto,
     /// Scan every indicator.
     Flat,
-    /// Multi-index hashing.
+    /// Multi-index hashing (up to the radius the file's tables serve; `db info`
+    /// shows it as `multi_index_tables.max_radius`).
     Mih,
 }
 

@@ -68,6 +68,11 @@ fn import_info_verify_and_query_agree_with_brute_force() {
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(info["indicators"], 500);
     assert_eq!(info["by_kind"]["image"], 500);
+    // 500 indicators get the smallest layout: 16 tables of 16 bits.
+    let tables = &info["multi_index_tables"];
+    assert_eq!(tables["count"], 16);
+    assert_eq!(tables["widths"], serde_json::json!(vec![16; 16]));
+    assert_eq!(tables["max_radius"], 79);
     assert!(kenmerk(&["db", "verify", s(&kmk)]).status.success());
 
     // Ids are line numbers: the header is line 0, so db[i] is indicator i + 1.

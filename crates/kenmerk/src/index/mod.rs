@@ -37,8 +37,9 @@ use crate::hamming::Record;
 use format::{Layout, METADATA_LEN, corrupt};
 
 pub use issue::{Issuance, IssueRequest, PublicKey};
+pub use mih::{MIH_MAX_TABLE_RADIUS, MIH_MAX_TABLES, MIH_MAX_WIDTH, MIH_MIN_WIDTH, MihLayout};
 pub use search::{Match, Method};
-pub use writer::{WriteOptions, to_bytes, write_atomic};
+pub use writer::{WriteOptions, to_bytes, to_bytes_with_layout, write_atomic};
 
 /// What kind of material an indicator was made from (Art. 44(2)(c)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -161,6 +162,8 @@ pub struct Info {
     pub hash_bytes: usize,
     /// Bytes of the multi-index section (0 if absent).
     pub mih_bytes: usize,
+    /// Layout of the multi-index tables, if present.
+    pub mih_layout: Option<MihLayout>,
     /// blake3 of the body, as stored.
     pub body_digest: [u8; 32],
     /// blake3 of the header, as stored.
@@ -222,7 +225,8 @@ impl<'a> IndexView<'a> {
             has_mih: self.layout.mih.is_some(),
             file_bytes: self.bytes.len(),
             hash_bytes: self.layout.hashes.len,
-            mih_bytes: self.layout.mih.map_or(0, |s| s.len),
+            mih_bytes: self.layout.mih.map_or(0, |m| m.span.len),
+            mih_layout: self.layout.mih.map(|m| m.layout),
             body_digest: self.layout.body_digest,
             header_digest: self.layout.header_digest,
             chain_head: self.layout.chain_head,
@@ -280,9 +284,13 @@ impl<'a> IndexView<'a> {
     }
 
     fn mih(&self) -> Option<mih::Tables<'a>> {
-        self.layout
-            .mih
-            .map(|span| mih::Tables::new(&self.bytes[span.offset..span.end()], self.layout.count))
+        self.layout.mih.map(|m| {
+            mih::Tables::new(
+                &self.bytes[m.span.offset..m.span.end()],
+                self.layout.count,
+                m.layout,
+            )
+        })
     }
 
     /// Validates `bytes` as an indicator file (O(1) checks; call
@@ -364,6 +372,7 @@ impl Index {
         let mmap = map::map(path)?;
         let layout = Layout::parse(&mmap).map_err(|e| e.with_path(path))?;
         map::stream_hashes(&mmap, layout.hashes.offset, layout.hashes.len);
+        map::prefer_huge_pages(&mmap, layout.hashes.offset);
         Ok(Index {
             storage: Storage::Mapped(mmap),
             layout,

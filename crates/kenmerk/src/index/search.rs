@@ -3,14 +3,14 @@
 //! Two methods, same results: a flat scan with the SIMD kernels of
 //! [`crate::hamming`] (every record, cache-blocked, the whole query batch per
 //! block), and multi-index hashing ([`super::mih`]), which touches only the
-//! records that share a nearly equal 16-bit slot with the query. `Auto`
-//! picks by an estimate of the work each would do. Batches run in parallel
+//! records that share a nearly equal substring with the query. `Auto`
+//! picks by an estimate of the time each would take. Batches run in parallel
 //! on rayon's pool: the flat scan splits the records, MIH the queries.
 
 use rayon::prelude::*;
 
 use super::IndexView;
-use super::mih;
+use super::mih::{self, layout};
 use crate::error::Result;
 use crate::hamming::{self, Hit, Record};
 use crate::hash::Hash256;
@@ -23,7 +23,8 @@ pub enum Method {
     Auto,
     /// Scan every record.
     Flat,
-    /// Multi-index hashing (needs the tables in the file).
+    /// Multi-index hashing (needs the tables in the file, and a radius of
+    /// at most their [`MihLayout::max_radius`](super::MihLayout::max_radius)).
     Mih,
 }
 
@@ -43,33 +44,26 @@ pub struct Match {
 /// Records per parallel task of a flat scan.
 const FLAT_TASK_RECORDS: usize = 64 * hamming::BLOCK_RECORDS;
 
-/// MIH probes per slot for a radius: values within `floor(r / 16)` bits.
-fn probes_per_slot(radius: u32) -> u64 {
-    let t = (radius / 16).min(16);
-    (0..=t).map(|i| binomial(16, i)).sum()
-}
-
-fn binomial(n: u64, k: u32) -> u64 {
-    (0..u64::from(k)).fold(1, |acc, i| acc * (n - i) / (i + 1))
-}
-
 impl IndexView<'_> {
     /// The method `Auto` resolves to for this file and radius: MIH when the
-    /// file has tables and the expected candidates plus probes cost less
-    /// than scanning (a flat distance costs about a tenth of a random
-    /// candidate's verification; a probe about three).
+    /// file has tables that serve the radius and the expected bucket probes
+    /// and candidates (for uniformly random hashes) take less time than
+    /// scanning every record, by a cost model measured on the benchmark
+    /// files (one probe or one candidate about 17 ns, one record of a flat
+    /// scan 0.22 ns). Large radii therefore scan.
     pub fn plan(&self, radius: u32) -> Method {
-        if self.layout.mih.is_none() {
+        let Some(section) = self.layout.mih else {
             return Method::Flat;
-        }
-        let n = self.len() as f64;
-        let probes = 16.0 * probes_per_slot(radius) as f64;
-        let candidates = probes * n / 65_536.0;
-        let mih_cost = 3.0 * probes + 10.0 * candidates;
-        if mih_cost < n {
-            Method::Mih
-        } else {
-            Method::Flat
+        };
+        let n = self.len();
+        match section.layout.estimate(radius, n) {
+            Some((probes, candidates))
+                if layout::PROBE_NS * probes + layout::CANDIDATE_NS * candidates
+                    < layout::FLAT_RECORD_NS * n as f64 =>
+            {
+                Method::Mih
+            }
+            _ => Method::Flat,
         }
     }
 
@@ -85,6 +79,18 @@ impl IndexView<'_> {
                     "this indicator file has no multi-index tables",
                 ));
             }
+            Method::Mih => match self.layout.mih {
+                Some(section) if radius > section.layout.max_radius() => {
+                    return Err(crate::Error::new(
+                        crate::ErrorKind::Unsupported,
+                        format!(
+                            "radius {radius} exceeds {}, the largest this file's multi-index tables serve; search flat (or auto)",
+                            section.layout.max_radius()
+                        ),
+                    ));
+                }
+                _ => Method::Mih,
+            },
             m => m,
         };
         let mut hits = match method {
@@ -166,22 +172,24 @@ impl IndexView<'_> {
     }
 
     fn search_mih(&self, queries: &[Record], radius: u32) -> Result<Vec<Hit>> {
-        let Some(tables) = self.mih() else {
+        let (Some(tables), Some(section)) = (self.mih(), self.layout.mih) else {
             return Ok(self.search_flat(queries, radius));
         };
-        let masks = mih::probe_masks(radius / 16);
+        let Some(thresholds) = section.layout.thresholds(radius, self.len()) else {
+            return Ok(self.search_flat(queries, radius));
+        };
         let hashes = self.hashes();
         let per_query: Result<Vec<Vec<Hit>>> = queries
             .par_iter()
             .enumerate()
-            .map_init(Vec::new, |candidates, (q, query)| {
+            .map_init(mih::Scratch::default, |scratch, (q, query)| {
                 let mut hits = Vec::new();
                 tables.search(
                     hashes,
                     query,
                     radius,
-                    &masks,
-                    candidates,
+                    &thresholds,
+                    scratch,
                     &mut |record, distance| {
                         hits.push(Hit {
                             query: q as u32,

@@ -1,7 +1,9 @@
 //! Writing indicator files: layout in memory, then an atomic replace.
 //!
 //! [`to_bytes`] lays out header, hashes, metadata and (optionally) the
-//! multi-index tables, and fills in both digests. [`write_atomic`] writes to
+//! multi-index tables, in the layout [`MihLayout::for_count`] chooses for the
+//! number of indicators ([`to_bytes_with_layout`] takes another), and fills
+//! in both digests. [`write_atomic`] writes to
 //! a temporary file in the target's directory, flushes it to disk, renames
 //! it over the target and flushes the directory, so a reader sees either the
 //! old file or the new one, never a mix, even after a crash.
@@ -12,7 +14,7 @@ use std::path::Path;
 
 use super::Indicator;
 use super::format::*;
-use super::mih;
+use super::mih::{self, MihLayout};
 use crate::error::{Error, Result};
 use crate::hash::Hash256;
 
@@ -25,7 +27,10 @@ pub struct WriteOptions {
     pub created: u64,
     /// Head of the provenance chain the file was built from (zero if none).
     pub chain_head: [u8; 32],
-    /// Include multi-index tables (64 bytes per indicator plus 4 MiB).
+    /// Include multi-index tables, in the layout [`MihLayout::for_count`]
+    /// chooses: 16 tables of 16 bits (64 bytes per indicator plus 4 MiB) up
+    /// to 65,536 indicators, 11 tables of 23–24 bits (44 bytes per indicator
+    /// plus 448 MiB) at 10 million.
     pub mih: bool,
 }
 
@@ -49,36 +54,70 @@ fn align(n: usize) -> usize {
 /// # Panics
 /// If there are more than `u32::MAX` indicators.
 pub fn to_bytes(indicators: &[(Hash256, Indicator)], options: &WriteOptions) -> Vec<u8> {
+    let layout = options.mih.then(|| MihLayout::for_count(indicators.len()));
+    lay_out(indicators, options, layout)
+}
+
+/// As [`to_bytes`], with multi-index tables in `layout` whatever
+/// `options.mih` says: for tests and benchmarks, and for callers who know
+/// that another layout suits their radius better.
+///
+/// # Panics
+/// If there are more than `u32::MAX` indicators, or the tables would not fit
+/// in memory.
+pub fn to_bytes_with_layout(
+    indicators: &[(Hash256, Indicator)],
+    options: &WriteOptions,
+    layout: &MihLayout,
+) -> Vec<u8> {
+    lay_out(indicators, options, Some(*layout))
+}
+
+fn lay_out(
+    indicators: &[(Hash256, Indicator)],
+    options: &WriteOptions,
+    layout: Option<MihLayout>,
+) -> Vec<u8> {
     let n = indicators.len();
     assert!(
         n <= u32::MAX as usize,
         "at most 2^32 - 1 indicators per file"
     );
     let hashes: Vec<[u8; 32]> = indicators.iter().map(|(h, _)| *h.as_bytes()).collect();
-    let mut sections: Vec<(SectionKind, Vec<u8>)> = vec![
-        (SectionKind::Hashes, hashes.concat()),
-        (
-            SectionKind::Metadata,
-            indicators.iter().flat_map(|(_, m)| m.encode()).collect(),
-        ),
-    ];
-    if options.mih {
-        sections.push((SectionKind::Mih, mih::build(&hashes)));
-    }
-    let mut out = vec![0u8; HEADER_LEN];
+    let tables_len = layout.and_then(|l| l.section_len(n)).unwrap_or(0);
+    let mut out = Vec::with_capacity(HEADER_LEN + n * (32 + METADATA_LEN) + tables_len + 192);
+    out.resize(HEADER_LEN, 0);
     let mut table = Vec::new();
-    for (kind, body) in &sections {
-        out.resize(align(out.len()), 0);
-        table.push((*kind, out.len(), body.len()));
-        out.extend_from_slice(body);
+    let mut section =
+        |out: &mut Vec<u8>, kind: SectionKind, write: &mut dyn FnMut(&mut Vec<u8>)| {
+            out.resize(align(out.len()), 0);
+            let offset = out.len();
+            write(out);
+            table.push((kind, offset, out.len() - offset));
+        };
+    section(&mut out, SectionKind::Hashes, &mut |out| {
+        hashes.iter().for_each(|h| out.extend_from_slice(h))
+    });
+    section(&mut out, SectionKind::Metadata, &mut |out| {
+        indicators
+            .iter()
+            .for_each(|(_, m)| out.extend_from_slice(&m.encode()))
+    });
+    if let Some(layout) = &layout {
+        section(&mut out, SectionKind::Mih, &mut |out| {
+            mih::build_into(&hashes, layout, out)
+        });
     }
     let h = &mut out[..HEADER_LEN];
     h[0..8].copy_from_slice(&MAGIC);
     h[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
     h[12..16].copy_from_slice(&(HEADER_LEN as u32).to_le_bytes());
     h[16..20].copy_from_slice(&ALGORITHM_PDQ.to_le_bytes());
-    let flags = if options.mih { FLAG_MIH } else { 0 };
+    let flags = if layout.is_some() { FLAG_MIH } else { 0 };
     h[20..24].copy_from_slice(&flags.to_le_bytes());
+    if let Some(layout) = &layout {
+        h[MIH_LAYOUT_AT..MIH_LAYOUT_AT + 32].copy_from_slice(&layout.encode());
+    }
     h[24..32].copy_from_slice(&(n as u64).to_le_bytes());
     h[40..48].copy_from_slice(&options.db_version.to_le_bytes());
     h[48..56].copy_from_slice(&options.created.to_le_bytes());
