@@ -8,7 +8,7 @@
 //! By default the stored pixels are hashed, ignoring the EXIF orientation
 //! tag, as Meta's pipeline does; [`Orientation::ApplyExif`] rotates first.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
@@ -185,21 +185,8 @@ fn from_image_error(err: ImageError, label: &str) -> Error {
     Error::new(kind, reason).with_source(err)
 }
 
-/// Reads a whole file, refusing it before reading if it is over
-/// `limits.max_file_bytes`.
+/// Reads a whole image file, refusing it before reading if it is not a
+/// regular file or is over `limits.max_file_bytes`.
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(e, path))?;
-    let declared = file.metadata().map_err(|e| Error::io(e, path))?.len();
-    limits
-        .check_file_bytes(declared)
-        .map_err(|e| e.with_path(path))?;
-    let mut bytes = Vec::with_capacity(declared as usize);
-    // The file may grow after the size check; never read past the limit.
-    file.take(limits.max_file_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(e, path))?;
-    limits
-        .check_file_bytes(bytes.len() as u64)
-        .map_err(|e| e.with_path(path))?;
-    Ok(bytes)
+    crate::files::read_bounded(path, limits.max_file_bytes, "file")
 }

@@ -35,6 +35,7 @@
 
 pub mod decode;
 mod error;
+pub mod files;
 pub mod hamming;
 mod hash;
 pub mod index;

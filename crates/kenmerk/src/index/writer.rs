@@ -8,14 +8,12 @@
 //! it over the target and flushes the directory, so a reader sees either the
 //! old file or the new one, never a mix, even after a crash.
 
-use std::fs::{self, File};
-use std::io::Write;
 use std::path::Path;
 
 use super::Indicator;
 use super::format::*;
 use super::mih::{self, MihLayout};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hash::Hash256;
 
 /// Header fields of a file to write.
@@ -138,32 +136,9 @@ fn lay_out(
     out
 }
 
-/// Writes `bytes` to `path` atomically: temporary file in the same
-/// directory, fsync, rename over `path`, fsync of the directory.
+/// Writes `bytes` to `path` atomically: a temporary file with a random
+/// name in the same folder, fsync, rename over `path`, fsync of the folder
+/// (see [`crate::files::Staged`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::invalid_input("the output path has no file name").with_path(path))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)?;
-        // Make the rename itself durable.
-        File::open(dir)?.sync_all()
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Error::io(e, path)
-    })
+    crate::files::write_atomic(path, bytes)
 }
