@@ -5,13 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! python3 -c "import pdqhash, PIL, numpy; assert pdqhash.__version__ == '0.2.8'" 2>/dev/null; then
-  echo "test.sh: installing the Python reference (pdqhash, pillow, numpy) from PyPI" >&2
-  python3 -m pip install --quiet --disable-pip-version-check pdqhash==0.2.8 pillow numpy
-fi
-
+# Meta's reference (pdqhash, Pillow, numpy) lives in a venv under target/,
+# never in the user's Python.
+refpy=$(bash tools/reference/venv.sh)
 if [ -d ../shared/testdata/threatexchange ] && [ ! -f target/reference-pixels/index.csv ]; then
-  python3 tools/reference/dump_pixels.py --out target/reference-pixels
+  "$refpy" tools/reference/dump_pixels.py --out target/reference-pixels
 fi
 
 # FFmpeg's libraries for the CLI's video support (installed only if missing).

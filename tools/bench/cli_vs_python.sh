@@ -10,7 +10,8 @@
 # Writes target/bench-results/cli_vs_python.json (hyperfine's export, or the
 # same shape from the fallback timer) and prints the ratio. Needs hyperfine
 # (apt-get install -y hyperfine; a plain timer is used without it) and
-# pip install pdqhash numpy pillow.
+# pdqhash, numpy and Pillow, which tools/reference/venv.sh installs into a
+# venv under target/.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,13 +23,14 @@ pngs=target/bench-pngs
 results=target/bench-results
 mkdir -p "$results"
 
-python3 tools/bench/make_pngs.py --count "$count" --out "$pngs"
+py=$(bash tools/reference/venv.sh)   # pdqhash, Pillow, numpy under target/
+"$py" tools/bench/make_pngs.py --count "$count" --out "$pngs"
 cargo build --release -q -p kenmerk-cli
 kenmerk=target/release/kenmerk
 
 # Both must print the same hashes for the same files, or the race is void.
 RAYON_NUM_THREADS=1 "$kenmerk" hash "$pngs" | sort >"$results/cli-kenmerk.csv"
-python3 tools/bench/pytx_hash.py "$pngs" | sort >"$results/cli-python.csv"
+"$py" tools/bench/pytx_hash.py "$pngs" | sort >"$results/cli-python.csv"
 if ! cmp -s "$results/cli-kenmerk.csv" "$results/cli-python.csv"; then
     echo "kenmerk and Python disagree on these files:" >&2
     diff "$results/cli-kenmerk.csv" "$results/cli-python.csv" | head >&2
@@ -37,7 +39,7 @@ fi
 echo "kenmerk and Python+pdqhash print identical hashes for all $(wc -l <"$results/cli-kenmerk.csv") files"
 
 kenmerk_cmd="taskset -c $cpu env RAYON_NUM_THREADS=1 $kenmerk hash $pngs"
-python_cmd="taskset -c $cpu python3 tools/bench/pytx_hash.py $pngs"
+python_cmd="taskset -c $cpu $py tools/bench/pytx_hash.py $pngs"
 kenmerk2_cmd="env RAYON_NUM_THREADS=$(nproc) $kenmerk hash $pngs"
 json="$results/cli_vs_python.json"
 

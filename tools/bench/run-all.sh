@@ -30,10 +30,11 @@ if [[ "${SKIP_SETUP:-}" != 1 ]]; then
         (apt-get update -qq && apt-get install -y -qq hyperfine) >/dev/null 2>&1 ||
             echo "could not install hyperfine; cli_vs_python.sh falls back to a plain timer"
     fi
-    if [[ "${SKIP_PYTHON:-}" != 1 ]] &&
-        ! python3 -c 'import pdqhash, numpy, PIL, sys; sys.exit(pdqhash.__version__ != "0.2.8")' 2>/dev/null; then
-        python3 -m pip install -q "pdqhash==0.2.8" numpy pillow
-    fi
+fi
+# Meta's C++ (pdqhash), Pillow and numpy, in the venv under target/.
+py=python3
+if [[ "${SKIP_PYTHON:-}" != 1 ]]; then
+    py=$(bash tools/reference/venv.sh)
 fi
 
 {
@@ -41,7 +42,7 @@ fi
     echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates || echo ' (crates/ modified)')"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
     echo "rustc: $(rustc --version)"
-    echo "python: $(python3 --version 2>&1)"
+    echo "python: $("$py" --version 2>&1)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/machine.txt"
 
@@ -62,7 +63,7 @@ taskset -c "$cpu" cargo bench -q -p kenmerk-benches --bench pdq_file -- --noplot
 
 if [[ "${SKIP_PYTHON:-}" != 1 ]]; then
     echo "== Meta's C++ via Python on the same pixels (pinned to core $cpu) ($SECONDS s)"
-    python3 tools/bench/meta_cpp.py --cpu "$cpu"
+    "$py" tools/bench/meta_cpp.py --cpu "$cpu"
     echo "== kenmerk hash vs Python+PIL+pdqhash, whole process ($SECONDS s)"
     CPU=$cpu tools/bench/cli_vs_python.sh
 fi

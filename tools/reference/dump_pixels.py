@@ -33,7 +33,8 @@ script prints how many it reproduced and exits non-zero if any differ (that
 would mean this script does not decode as the reference pipeline did).
 
 Usage: python3 tools/reference/dump_pixels.py [--shared DIR] [--out DIR] [--jobs N]
-Needs: pip install pdqhash==0.2.8 pillow numpy
+Needs pdqhash==0.2.8, pillow and numpy: run it with the python that
+`bash tools/reference/venv.sh` prints (a venv under target/).
 """
 
 from __future__ import annotations

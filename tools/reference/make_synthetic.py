@@ -32,7 +32,8 @@ input of exactly 64x64 pixels, where Meta's single-hash function skips the
 blur and its dihedral function does not; the script prints such rows.
 
 Usage: python3 tools/reference/make_synthetic.py [--out DIR]
-Needs: pip install pdqhash==0.2.8 pillow numpy
+Needs pdqhash==0.2.8, pillow and numpy: run it with the python that
+`bash tools/reference/venv.sh` prints (a venv under target/).
 """
 
 from __future__ import annotations

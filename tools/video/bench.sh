@@ -15,16 +15,16 @@ cpu=${CPU:-0}
 runs=${RUNS:-5}
 out=target/video-bench
 mkdir -p "$out"
-if ! python3 -c 'import vpdq' 2>/dev/null; then
-    # PyPI vpdq builds against FFmpeg's development packages, all of them.
-    bash tools/video/install-ffmpeg.sh
+# PyPI vpdq (in the venv under target/) builds against FFmpeg's development
+# packages, all of them.
+bash tools/video/install-ffmpeg.sh
+dpkg -s libavdevice-dev libavfilter-dev >/dev/null 2>&1 ||
     apt-get install -y -qq libavdevice-dev libavfilter-dev >/dev/null
-    python3 -m pip install -q vpdq
-fi
+py=$(bash tools/reference/venv.sh vpdq)
 command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 cargo build -q --release -p kenmerk-cli
 k=$repo/target/release/kenmerk
-echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); load: $(uptime | sed 's/.*load average: //'); vpdq $(python3 -c 'import importlib.metadata as m; print(m.version("vpdq"))'); FFmpeg libavcodec $(pkg-config --modversion libavcodec)"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); load: $(uptime | sed 's/.*load average: //'); vpdq $("$py" -c 'import importlib.metadata as m; print(m.version("vpdq"))'); FFmpeg libavcodec $(pkg-config --modversion libavcodec)"
 videos=("$shared"/corpus/video/bikes.mp4 "$shared"/corpus/video/bigbuckbunny.mp4
     "$shared"/corpus/video/gradio_world.mp4 "$shared"/corpus/video/Megamind_bugy.avi
     "$shared"/testdata/threatexchange/tmk/sample-videos/chair-orig-22-sd-bar.mp4
@@ -34,7 +34,7 @@ for sph in 1 0; do
     for v in "${videos[@]}"; do
         name=$(basename "$v")
         "$k" hash --video --seconds-per-hash "$sph" "$v" > "$out/$name.$sph.kenmerk"
-        python3 tools/video/vpdq_hash.py --seconds-per-hash "$sph" "$v" > "$out/$name.$sph.vpdq"
+        "$py" tools/video/vpdq_hash.py --seconds-per-hash "$sph" "$v" > "$out/$name.$sph.vpdq"
         distance=$(python3 - "$out/$name.$sph.kenmerk" "$out/$name.$sph.vpdq" <<'PY'
 import sys
 a, b = ([l.split(",") for l in open(p) if l.strip()] for p in sys.argv[1:])
@@ -45,7 +45,7 @@ PY
 )
         hyperfine -N -w 1 -r "$runs" --export-json "$out/$name.$sph.json" \
             -n kenmerk "taskset -c $cpu $k hash --video -j 1 --seconds-per-hash $sph $v" \
-            -n vpdq "taskset -c $cpu python3 tools/video/vpdq_hash.py --threads 1 --seconds-per-hash $sph $v" >/dev/null
+            -n vpdq "taskset -c $cpu $py tools/video/vpdq_hash.py --threads 1 --seconds-per-hash $sph $v" >/dev/null
         python3 - "$out/$name.$sph.json" "$name" "$sph" "$(grep -vc '^#' "$out/$name.$sph.kenmerk")" "$distance" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}

@@ -44,10 +44,8 @@ if ! command -v hyperfine >/dev/null; then
     log "installing hyperfine (Debian)"
     apt-get install -y -q hyperfine >/dev/null
 fi
-if ! python3 -c "import faiss, numpy" 2>/dev/null; then
-    log "installing faiss-cpu and numpy (PyPI)"
-    python3 -m pip install --quiet --disable-pip-version-check faiss-cpu numpy
-fi
+# FAISS and numpy in the venv under target/ (tools/reference/venv.sh).
+py=$(bash tools/reference/venv.sh faiss-cpu)
 
 cargo build --release -q -p kenmerk-cli
 kenmerk=target/release/kenmerk
@@ -63,12 +61,12 @@ esac
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
     echo "kernel: $(uname -r)"
     echo "rustc: $(rustc --version)"
-    echo "python: $(python3 --version 2>&1), numpy $(python3 -c 'import numpy; print(numpy.__version__)'), faiss-cpu $(python3 -c 'import faiss; print(faiss.__version__)')"
+    echo "python: $("$py" --version 2>&1), numpy $("$py" -c 'import numpy; print(numpy.__version__)'), faiss-cpu $("$py" -c 'import faiss; print(faiss.__version__)')"
     echo "hyperfine: $(hyperfine --version)"
     echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$res/machine-$what.txt"
 
-python3 "$here/make_data.py" --out "$data" --sizes "$(IFS=,; echo "${sizes[*]}")"
+"$py" "$here/make_data.py" --out "$data" --sizes "$(IFS=,; echo "${sizes[*]}")"
 for s in "${sizes[@]}"; do
     if [ ! -f "$data/db-$s.kmk" ] || [ "$data/raw-$s.bin" -nt "$data/db-$s.kmk" ] \
         || ! "$kenmerk" db info "$data/db-$s.kmk" >/dev/null 2>&1; then
@@ -76,7 +74,7 @@ for s in "${sizes[@]}"; do
     fi
 done
 
-evict() { python3 "$here/evict.py" "$1"; }
+evict() { "$py" "$here/evict.py" "$1"; }
 
 # --- 2. identical results -------------------------------------------------
 check_same() { # reference other label
@@ -99,7 +97,7 @@ for s in "${sizes[@]}"; do
     # FAISS: all threads first (output, and the 2-thread search time), then one.
     for index in flat mih; do
         log "$s: FAISS $index (search timed with all threads, then 1)"
-        python3 "$here/faiss_query.py" --raw "$raw" --hashes "$q" --index "$index" \
+        "$py" "$here/faiss_query.py" --raw "$raw" --hashes "$q" --index "$index" \
             --threads "0,1" --out "$res/faiss-$s-$index.csv" 2>"$res/faiss-$s-$index-phases.json"
         check_same "$res/kenmerk-$s-auto.csv" "$res/faiss-$s-$index.csv" "$s kenmerk = FAISS $index"
     done
@@ -113,14 +111,14 @@ if [[ " ${sizes[*]} " == *" 1m "* ]]; then
         -n kenmerk-flat "taskset -c $cpu $kenmerk query --db $db --hashes $q -j 1 --method flat" \
         -n kenmerk-auto "taskset -c $cpu $kenmerk query --db $db --hashes $q -j 1 --method auto" \
         -n kenmerk-mih "taskset -c $cpu $kenmerk query --db $db --hashes $q -j 1 --method mih" \
-        -n faiss-flat "taskset -c $cpu python3 $here/faiss_query.py --raw $raw --hashes $q --index flat --threads 1"
+        -n faiss-flat "taskset -c $cpu $py $here/faiss_query.py --raw $raw --hashes $q --index flat --threads 1"
     log "1m: FAISS multi-hash whole process (3 runs) and FAISS phases (3 runs each)"
     hyperfine --warmup 0 --runs 3 --export-json "$res/whole-1m-faiss-mih.json" \
-        -n faiss-mih "taskset -c $cpu python3 $here/faiss_query.py --raw $raw --hashes $q --index mih --threads 1"
+        -n faiss-mih "taskset -c $cpu $py $here/faiss_query.py --raw $raw --hashes $q --index mih --threads 1"
     : >"$res/phases-1m.jsonl"
     for index in flat mih; do
         for _ in 1 2 3; do
-            taskset -c "$cpu" python3 "$here/faiss_query.py" --raw "$raw" --hashes "$q" \
+            taskset -c "$cpu" "$py" "$here/faiss_query.py" --raw "$raw" --hashes "$q" \
                 --index "$index" --threads 1 --out none 2>>"$res/phases-1m.jsonl"
         done
     done
@@ -134,7 +132,7 @@ if [[ " ${sizes[*]} " == *" 10m "* ]]; then
         -n kenmerk-auto "taskset -c $cpu $kenmerk query --db $db --hashes $q -j 1 --method auto" \
         -n kenmerk-flat "taskset -c $cpu $kenmerk query --db $db --hashes $q -j 1 --method flat"
     hyperfine --warmup 0 --runs "$runs_faiss10" --export-json "$res/whole-10m-faiss-mih.json" \
-        -n faiss-mih "taskset -c $cpu python3 $here/faiss_query.py --raw $raw --hashes $q --index mih --threads 1 --out none"
+        -n faiss-mih "taskset -c $cpu $py $here/faiss_query.py --raw $raw --hashes $q --index mih --threads 1 --out none"
 
     # --- 5. cold open ---------------------------------------------------------
     : >"$data/empty.txt"
@@ -149,7 +147,7 @@ if [[ " ${sizes[*]} " == *" 10m "* ]]; then
     } | tee "$res/open-pages.txt"
     log "10m: open, cold and warm (20 runs each)"
     hyperfine -N --runs 20 --export-json "$res/open-10m.json" \
-        --prepare "python3 $here/evict.py $db" \
+        --prepare "$py $here/evict.py $db" \
         -n open-cold "$kenmerk query --db $db --hashes $data/empty.txt"
     # The same process on a one-indicator file: what starting up costs.
     head -c 32 "$raw" >"$data/raw-tiny.bin"
