@@ -11,7 +11,9 @@
 # The provider's side: every image in testdata/synthetic (the same pictures
 # as PNG, GIF, BMP, TIFF, WebP, plus others) is hashed and matched against
 # the signed copy, which is checked with the Centre's public key first; then
-# a re-encoded copy of the clip at half size is matched as a video.
+# edited copies of one submitted image (re-encoded as JPEG at half size, and
+# mirrored at 3/4 size) are matched, and a re-encoded copy of the clip at half
+# size is matched as a video.
 # Only matches are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +47,11 @@ year=$(date -u +%Y)
 
 echo "== the provider: matching every image in testdata/synthetic (radius 31, all 8 rotations/mirrors)" >&2
 "$kenmerk" match --db "$out/issued.kmk" --pubkey "$out/centre.pub" --dihedral testdata/synthetic
+echo "== the provider: matching edited copies of a submitted image (JPEG, half size; JPEG, 3/4 size, mirrored)" >&2
+mkdir -p "$out/edited"
+"${ffmpeg[@]}" -i testdata/synthetic/png-rgb-sines-301x211.png -vf scale=iw/2:-2 -q:v 6 "$out/edited/half-size.jpg"
+"${ffmpeg[@]}" -i testdata/synthetic/png-rgb-sines-301x211.png -vf "scale=iw*3/4:-2,hflip" -q:v 4 "$out/edited/mirrored.jpg"
+"$kenmerk" match --db "$out/issued.kmk" --pubkey "$out/centre.pub" --dihedral "$out/edited"
 echo "== the provider: matching a re-encoded half-size copy of the clip (vPDQ, 80%/80% of frames)" >&2
 "${ffmpeg[@]}" -i "$out/clip.mp4" -vf scale=160:-2 -c:v libx264 -crf 30 "$out/clip-small.mp4"
 "$kenmerk" match --db "$out/issued.kmk" --pubkey "$out/centre.pub" --video "$out/clip-small.mp4"
